@@ -1,0 +1,59 @@
+"""The ``qualcode`` command line: one group, each command a thin layer over the library.
+
+Every command parses its options, calls one library function and prints. A
+``QualcodeError`` becomes one line on stderr (``error: ...``) and exit status 1;
+click's usage errors exit with status 2.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from typing import Any
+
+import click
+
+from qualcode.corpus.readers import QualcodeWarning
+from qualcode.errors import QualcodeError
+
+__all__ = ["main"]
+
+
+class _Group(click.Group):
+    """A click group that turns ``QualcodeError`` into a one-line message."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", QualcodeWarning)
+            warnings.showwarning = _show_warning
+            try:
+                return super().invoke(ctx)
+            except QualcodeError as exc:
+                click.echo(f"error: {exc}", err=True)
+                sys.exit(1)
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+    if issubclass(category, QualcodeWarning):
+        click.echo(f"warning: {message}", err=True)
+    else:
+        click.echo(f"warning: {category.__name__}: {message}", err=True)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="qualcode")
+def main() -> None:
+    """Code and analyse qualitative interviews.
+
+    \b
+    Example:
+      qualcode corpus --transcripts transcripts_sample
+    """
+
+
+def _register() -> None:
+    # Imported here so that each command module can import ``main`` from this package.
+    from qualcode.cli import commands  # noqa: F401
+
+
+_register()

@@ -1,0 +1,3 @@
+"""Registers every command module with the ``qualcode`` group (one import per module)."""
+
+from qualcode.cli import corpus_cmd  # noqa: F401

@@ -1,0 +1,80 @@
+"""``qualcode corpus`` and ``qualcode text``: look at what was read."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from qualcode.cli import main
+from qualcode.cli.options import format_option, respondents_option, transcripts_option
+from qualcode.corpus import DEFAULT_MAX_BYTES, load_corpus
+
+max_size_option = click.option(
+    "--max-size",
+    "max_mb",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_MAX_BYTES / 1024 / 1024,
+    show_default=True,
+    help="Refuse files larger than this many MiB, unread.",
+)
+
+
+@main.command("corpus")
+@transcripts_option
+@respondents_option
+@format_option("table", "json")
+@max_size_option
+def corpus_command(transcripts: str, respondents: str | None, fmt: str, max_mb: float) -> None:
+    """List the interview records of a folder: one row per transcript.
+
+    Problems with single files go to stderr, one line each; the exit status is 1
+    when anything was wrong.
+
+    \b
+    Example:
+      qualcode corpus --transcripts transcripts_sample --format json
+    """
+    corpus = load_corpus(transcripts, respondents=respondents,
+                         max_bytes=int(max_mb * 1024 * 1024))
+    overview = corpus.overview()
+    if fmt == "json":
+        payload = {
+            "transcripts": overview.to_dict(orient="records"),
+            "errors": [{"file": e.file, "error": e.error} for e in corpus.errors],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        click.echo(overview.to_string(index=False) if len(overview) else "(no transcripts)")
+        total = int(overview["words"].sum()) if len(overview) else 0
+        click.echo(f"\n{len(overview)} transcripts, {total} words")
+    for issue in corpus.errors:
+        click.echo(f"error: {issue.error}", err=True)
+    if corpus.errors:
+        sys.exit(1)
+
+
+@main.command("text")
+@transcripts_option
+@click.argument("file")
+def text_command(transcripts: str, file: str) -> None:
+    """Print FILE's normalised text exactly: the reference for every offset.
+
+    \b
+    Example:
+      qualcode text --transcripts transcripts_sample divosa.txt
+    """
+    from pathlib import Path
+
+    from qualcode.corpus import read_transcript
+
+    path = Path(transcripts) / file
+    if not path.is_file():
+        from qualcode.errors import CorpusError
+
+        raise CorpusError(f"{file}: no such file in {transcripts}; see 'qualcode corpus --transcripts {transcripts}'")
+    transcript = read_transcript(path, name=file)
+    sys.stdout.flush()
+    sys.stdout.buffer.write(transcript.text.encode("utf-8"))
+    sys.stdout.buffer.flush()

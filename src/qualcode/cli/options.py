@@ -1,0 +1,67 @@
+"""Options shared by several commands, defined once."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+transcripts_option = click.option(
+    "--transcripts",
+    "transcripts",
+    required=True,
+    type=click.Path(exists=True, file_okay=False, dir_okay=True),
+    help="Folder of interview records (.txt .md .docx .odt .vtt .srt).",
+)
+
+respondents_option = click.option(
+    "--respondents",
+    "respondents",
+    default=None,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Respondents table (.csv or .xlsx); default: respondents.csv in the transcripts folder.",
+)
+
+codebook_option = click.option(
+    "--codebook",
+    "codebook",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Codebook file (YAML, see docs/codebook.md).",
+)
+
+unit_option = click.option(
+    "--unit",
+    type=click.Choice(["paragraph", "turn", "sentence"]),
+    default="paragraph",
+    show_default=True,
+    help="Segment unit.",
+)
+
+quiet_option = click.option("--quiet", is_flag=True, help="No progress bar on stderr.")
+
+
+def format_option(*choices: str, default: str | None = None) -> Callable[[F], F]:
+    """A ``--format`` option offering *choices* (first one is the default)."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=default or choices[0],
+        show_default=True,
+        help="Output format.",
+    )
+
+
+def progress(items: Iterable[Any], *, total: int | None, desc: str, quiet: bool) -> Iterator[Any]:
+    """Wrap *items* in a progress bar on stderr, unless quiet or stderr is not a terminal."""
+    if quiet or not sys.stderr.isatty():
+        yield from items
+        return
+    from tqdm import tqdm
+
+    yield from tqdm(items, total=total, desc=desc, file=sys.stderr, leave=False)

@@ -1,0 +1,108 @@
+"""Reading and writing the codings CSV (see ``CODINGS_COLUMNS`` for the contract)."""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from qualcode.coding.model import CODINGS_COLUMNS, REQUIRED_IMPORT_COLUMNS, Coding
+from qualcode.corpus import Corpus
+from qualcode.errors import CodingError
+
+__all__ = ["codings_frame", "frame_to_codings", "read_codings_csv", "write_codings_csv"]
+
+
+def codings_frame(
+    codings: Iterable[Coding],
+    corpus: Corpus,
+    *,
+    variable_of: Callable[[str], str],
+) -> pd.DataFrame:
+    """A DataFrame in the codings CSV contract, with text and metadata taken from *corpus*.
+
+    *variable_of* maps a code id to its variable (the top-level code of its tree).
+    """
+    rows = []
+    for c in codings:
+        t = corpus.get(c.file)
+        rows.append({
+            "file": c.file, "respondent": t.respondent, "organisation": t.organisation,
+            "start": c.start, "end": c.end, "code": c.code, "variable": variable_of(c.code),
+            "coder": c.coder, "score": round(float(c.score), 4), "text": t.text[c.start:c.end],
+            "evidence": c.evidence,
+        })
+    return pd.DataFrame.from_records(rows, columns=list(CODINGS_COLUMNS))
+
+
+def write_codings_csv(frame: pd.DataFrame, path: str | Path) -> None:
+    """Write *frame* as a UTF-8 codings CSV; the file appears whole or not at all."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            frame.to_csv(fh, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_codings_csv(
+    path: str | Path, *, required: Iterable[str] = REQUIRED_IMPORT_COLUMNS
+) -> pd.DataFrame:
+    """Read a codings CSV; ``start``/``end`` become integers.
+
+    Raises ``CodingError`` naming the file (and row) when the file is missing,
+    lacks a required column, or has offsets that are not whole numbers.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise CodingError(f"{path}: codings file not found")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except pd.errors.EmptyDataError:
+        raise CodingError(f"{path.name}: the codings file is empty; expected a header with "
+                          f"{', '.join(required)}") from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise CodingError(f"{path.name}: not a readable CSV ({str(exc).splitlines()[0]})") from None
+    frame.columns = [c.strip().lower() for c in frame.columns]
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise CodingError(
+            f"{path.name}: missing column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(missing)}; a codings CSV needs {', '.join(required)}"
+        )
+    for col in ("start", "end"):
+        if col not in frame.columns:
+            continue
+        bad = ~frame[col].str.strip().str.fullmatch(r"\d+")
+        if bad.any():
+            row = int(bad.idxmax()) + 2
+            raise CodingError(
+                f"{path.name}, row {row}: {col} {frame.at[bad.idxmax(), col]!r} is not a "
+                "non-negative whole number (a character offset)"
+            )
+        frame[col] = frame[col].astype(int)
+    if "score" in frame.columns:
+        frame["score"] = pd.to_numeric(frame["score"].replace("", "1"), errors="coerce").fillna(1.0)
+    return frame
+
+
+def frame_to_codings(frame: pd.DataFrame) -> list[Coding]:
+    """Codings from a codings DataFrame (as read by :func:`read_codings_csv`)."""
+    has = set(frame.columns)
+    return [
+        Coding(
+            file=str(r["file"]), start=int(r["start"]), end=int(r["end"]), code=str(r["code"]),
+            coder=str(r["coder"]) if "coder" in has else "auto",
+            score=float(r["score"]) if "score" in has else 1.0,
+            evidence=str(r["evidence"]) if "evidence" in has else "",
+        )
+        for r in frame.to_dict(orient="records")
+    ]

@@ -1,0 +1,37 @@
+"""A coding: a code applied to a span of a transcript's normalised text, by a coder.
+
+The text of a coding is always derived (``transcript.text[start:end]``); the
+codings CSV carries it only so that other tools, and re-anchoring, can check it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["CODINGS_COLUMNS", "REQUIRED_IMPORT_COLUMNS", "Coding"]
+
+#: The codings CSV contract, in this order. Other tools parse it: add, never rename or drop.
+CODINGS_COLUMNS = (
+    "file", "respondent", "organisation", "start", "end", "code", "variable", "coder",
+    "score", "text", "evidence",
+)
+
+#: The columns a codings CSV must have to be imported.
+REQUIRED_IMPORT_COLUMNS = ("file", "start", "end", "code", "coder")
+
+
+@dataclass(frozen=True)
+class Coding:
+    """``code`` applied by ``coder`` to ``text[start:end]`` of transcript ``file``.
+
+    ``score`` and ``evidence`` say how strongly and why an automatic coder chose it.
+    """
+
+    file: str
+    start: int
+    end: int
+    code: str
+    coder: str = "auto"
+    score: float = 1.0
+    evidence: str = ""
+    memo: str = ""

@@ -1,0 +1,190 @@
+"""A corpus: the interview records of one folder, joined to the respondents table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from qualcode.corpus.build import read_transcript
+from qualcode.corpus.model import Segment, Transcript
+from qualcode.corpus.readers import DEFAULT_MAX_BYTES
+from qualcode.corpus.respondents import RespondentsTable, read_respondents
+from qualcode.errors import CorpusError
+
+__all__ = ["Corpus", "CorpusIssue", "load_corpus"]
+
+#: Files in a transcripts folder that are data, not interviews: skipped silently.
+_DATA_SUFFIXES = frozenset({".csv", ".tsv", ".xlsx", ".xls", ".json", ".yaml", ".yml", ".db"})
+
+
+@dataclass(frozen=True)
+class CorpusIssue:
+    """A problem with one file or table row; the rest of the corpus is still usable."""
+
+    file: str
+    error: str
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Transcripts in file-name order, plus the problems met while loading them."""
+
+    root: Path
+    transcripts: tuple[Transcript, ...]
+    errors: tuple[CorpusIssue, ...] = ()
+    respondents: RespondentsTable | None = None
+    _by_file: dict[str, Transcript] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._by_file.update({t.file: t for t in self.transcripts})
+
+    def __iter__(self) -> Iterator[Transcript]:
+        return iter(self.transcripts)
+
+    def __len__(self) -> int:
+        return len(self.transcripts)
+
+    def __getitem__(self, file: str) -> Transcript:
+        return self.get(file)
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """The file names of the transcripts."""
+        return tuple(t.file for t in self.transcripts)
+
+    def get(self, file: str) -> Transcript:
+        """The transcript read from *file* (its name in the folder)."""
+        try:
+            return self._by_file[file]
+        except KeyError:
+            known = ", ".join(self.files[:8]) + (" ..." if len(self.files) > 8 else "")
+            raise CorpusError(f"{file}: no such transcript in {self.root}; known files: {known}") from None
+
+    def attribute_columns(self) -> list[str]:
+        """Attribute columns of the respondents table, in table order."""
+        seen: dict[str, None] = {}
+        for t in self.transcripts:
+            for key in t.attributes:
+                seen.setdefault(key, None)
+        return list(seen)
+
+    def iter_segments(self, unit: str = "paragraph") -> Iterator[tuple[Transcript, Segment]]:
+        """Every segment of every transcript, with its transcript."""
+        for t in self.transcripts:
+            for seg in t.segments(unit):
+                yield t, seg
+
+    def segments(self, unit: str = "paragraph") -> pd.DataFrame:
+        """All segments as a table.
+
+        Columns: file, respondent, organisation, the attribute columns, segment,
+        start, end, speaker, is_respondent, text.
+        """
+        attrs = self.attribute_columns()
+        records = []
+        for t, seg in self.iter_segments(unit):
+            rec: dict[str, object] = {
+                "file": t.file, "respondent": t.respondent, "organisation": t.organisation,
+            }
+            for a in attrs:
+                rec[a] = t.attributes.get(a, "")
+            rec.update(segment=seg.index, start=seg.start, end=seg.end, speaker=seg.speaker,
+                       is_respondent=seg.is_respondent, text=seg.text)
+            records.append(rec)
+        columns = ["file", "respondent", "organisation", *attrs, "segment", "start", "end",
+                   "speaker", "is_respondent", "text"]
+        return pd.DataFrame.from_records(records, columns=columns)
+
+    def overview(self) -> pd.DataFrame:
+        """One row per transcript: file, respondent, organisation, format, words, turns, paragraphs."""
+        rows = [
+            {
+                "file": t.file, "respondent": t.respondent, "organisation": t.organisation,
+                "format": t.format, "words": t.words,
+                "turns": sum(1 for turn in t.turns if turn.speaker),
+                "paragraphs": len(t.paragraphs),
+            }
+            for t in self.transcripts
+        ]
+        cols = ["file", "respondent", "organisation", "format", "words", "turns", "paragraphs"]
+        return pd.DataFrame.from_records(rows, columns=cols)
+
+
+def _candidate_files(root: Path, respondents_path: Path | None) -> list[Path]:
+    files = []
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root)
+        if any(part.startswith((".", "_")) for part in rel.parts) or not p.is_file():
+            continue
+        if p.suffix.lower() in _DATA_SUFFIXES or p.name.startswith("~$"):
+            continue
+        if respondents_path is not None and p.resolve() == respondents_path.resolve():
+            continue
+        files.append(p)
+    return files
+
+
+def load_corpus(
+    path: str | Path,
+    *,
+    respondents: str | Path | None = None,
+    labels: Iterable[str] = (),
+    interviewer_labels: Iterable[str] = (),
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    strict: bool = False,
+) -> Corpus:
+    """Read every interview record in the folder *path*.
+
+    *respondents* is the respondents table (default: ``respondents.csv`` in
+    *path*, when it exists). *labels* and *interviewer_labels* declare extra
+    speaker labels. Files above *max_bytes* are refused unread.
+
+    Problems with single files or rows are collected in ``Corpus.errors`` and
+    the other files are still read; with *strict*, the first one raises
+    ``CorpusError``. A folder that does not exist, or an unusable respondents
+    table, always raises.
+    """
+    root = Path(path)
+    if not root.is_dir():
+        raise CorpusError(f"{root}: transcripts folder not found; pass an existing folder")
+    table_path = Path(respondents) if respondents is not None else root / "respondents.csv"
+    table = read_respondents(table_path) if (respondents is not None or table_path.exists()) else None
+    issues: list[CorpusIssue] = []
+    if table is not None:
+        issues.extend(CorpusIssue(f, e) for f, e in table.errors)
+    meta = table.by_file() if table is not None else {}
+    transcripts: list[Transcript] = []
+    found: set[str] = set()
+    for p in _candidate_files(root, table_path if table is not None else None):
+        name = p.relative_to(root).as_posix()
+        found.add(name)
+        try:
+            t = read_transcript(p, name=name, labels=labels,
+                                interviewer_labels=interviewer_labels, max_bytes=max_bytes)
+        except CorpusError as exc:
+            issues.append(CorpusIssue(name, str(exc)))
+            continue
+        except OSError as exc:
+            issues.append(CorpusIssue(name, f"{name}: cannot read the file ({exc.strerror})"))
+            continue
+        if table is not None:
+            row = meta.get(name)
+            if row is None:
+                issues.append(CorpusIssue(
+                    name, f"{name}: no row in {table.path.name}; add a row with file, respondent, organisation"))
+            else:
+                t = t.with_metadata(respondent=row.respondent, organisation=row.organisation,
+                                    attributes=row.attributes)
+        transcripts.append(t)
+    if table is not None:
+        for row in table.rows:
+            if row.file not in found:
+                issues.append(CorpusIssue(
+                    row.file, f"{table.path.name}, row {row.row}: file {row.file} does not exist in "
+                    f"{root}; fix the name or remove the row"))
+    if strict and issues:
+        raise CorpusError(issues[0].error)
+    return Corpus(root, tuple(transcripts), tuple(issues), table)

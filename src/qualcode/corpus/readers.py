@@ -1,0 +1,235 @@
+"""Readers: one function per file format, each returning the file's text before normalisation.
+
+The readers know formats, not interviews: speaker turns and segments come
+later, from the normalised text (see ``structure``).
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from qualcode.errors import CorpusError
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "READERS",
+    "RawDocument",
+    "QualcodeWarning",
+    "read_document",
+]
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+
+class QualcodeWarning(UserWarning):
+    """Something was read, but not quite as written (e.g. a legacy encoding)."""
+
+
+@dataclass(frozen=True)
+class RawCue:
+    """A cue's text with its timing, before the cues are joined into one text."""
+
+    text: str
+    begin_ms: int
+    end_ms: int
+    speaker: str
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """What a reader found: the text, or for subtitles the cues to build it from."""
+
+    text: str
+    cues: tuple[RawCue, ...] = ()
+
+
+def _read_bytes(path: Path) -> bytes:
+    data = path.read_bytes()
+    if not data.strip(b"\xef\xbb\xbf \t\r\n"):
+        raise CorpusError(f"{path.name}: the file is empty; add the interview text or remove the file")
+    return data
+
+
+def _decode_text(path: Path, data: bytes) -> str:
+    if b"\x00" in data[:8192]:
+        raise CorpusError(
+            f"{path.name}: looks like a binary file, not text; "
+            "save the interview as plain text (UTF-8) or .docx"
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        warnings.warn(
+            f"{path.name}: not valid UTF-8, read as Windows-1252 (cp1252); "
+            "save it as UTF-8 to silence this warning",
+            QualcodeWarning,
+            stacklevel=2,
+        )
+        return data.decode("cp1252", errors="replace")
+
+
+def read_text(path: Path) -> RawDocument:
+    """A ``.txt`` or ``.md`` file: UTF-8 (with or without BOM), else cp1252 with a warning."""
+    return RawDocument(_decode_text(path, _read_bytes(path)))
+
+
+def read_docx(path: Path) -> RawDocument:
+    """A ``.docx`` file: its paragraphs, and table cells row by row, in reading order."""
+    _read_bytes(path)
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+    from lxml.etree import XMLSyntaxError
+
+    try:
+        document = docx.Document(str(path))
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, XMLSyntaxError) as exc:
+        raise CorpusError(
+            f"{path.name}: not a readable .docx file ({_short(exc)}); "
+            "open and re-save it in Word, or export it as .txt"
+        ) from None
+    blocks: list[str] = []
+
+    def walk(container: object) -> None:
+        for item in container.iter_inner_content():  # type: ignore[attr-defined]
+            if isinstance(item, Paragraph):
+                blocks.append(item.text)
+            elif isinstance(item, Table):
+                seen: set[int] = set()
+                for row in item.rows:
+                    for cell in row.cells:
+                        if id(cell._tc) in seen:  # merged cells repeat
+                            continue
+                        seen.add(id(cell._tc))
+                        walk(cell)
+
+    walk(document)
+    return RawDocument("\n\n".join(b.strip() for b in blocks if b.strip()))
+
+
+def read_odt(path: Path) -> RawDocument:
+    """An ``.odt`` file: headings and paragraphs (also inside tables), in reading order."""
+    _read_bytes(path)
+    from xml.parsers.expat import ExpatError
+    from xml.sax import SAXException
+
+    from odf import teletype, text
+    from odf.opendocument import load
+
+    try:
+        document = load(str(path))
+    except (zipfile.BadZipFile, KeyError, ValueError, ExpatError, SAXException) as exc:
+        raise CorpusError(
+            f"{path.name}: not a readable .odt file ({_short(exc)}); "
+            "open and re-save it, or export it as .txt"
+        ) from None
+    blocks: list[str] = []
+    wanted = {text.P().qname, text.H().qname}
+
+    def walk(node: object) -> None:
+        for child in getattr(node, "childNodes", []):
+            if getattr(child, "qname", None) in wanted:
+                blocks.append(teletype.extractText(child))
+            else:
+                walk(child)
+
+    walk(document.text)
+    return RawDocument("\n\n".join(b.strip() for b in blocks if b.strip()))
+
+
+_TIME = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{3})")
+_VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")
+_TAG = re.compile(r"</?[^>]+>")
+
+
+def _ms(stamp: str) -> int:
+    m = _TIME.fullmatch(stamp.strip())
+    if not m:
+        raise ValueError(stamp)
+    h, mi, s, ms = (int(g) if g else 0 for g in m.groups())
+    return ((h * 60 + mi) * 60 + s) * 1000 + ms
+
+
+def _read_cues(path: Path, *, vtt: bool) -> RawDocument:
+    raw = _decode_text(path, _read_bytes(path)).replace("\r\n", "\n").replace("\r", "\n")
+    blocks = re.split(r"\n[ \t]*\n", raw.strip())
+    if vtt:
+        if not blocks[0].startswith("WEBVTT"):
+            raise CorpusError(f"{path.name}: a .vtt file must start with 'WEBVTT'; is it really WebVTT?")
+        blocks = blocks[1:]
+    cues: list[RawCue] = []
+    for block in blocks:
+        lines = [ln for ln in block.split("\n") if ln.strip()]
+        timing = next((i for i, ln in enumerate(lines) if "-->" in ln), None)
+        if timing is None:
+            continue  # NOTE, STYLE, REGION blocks, or cue numbers alone
+        begin, _, rest = lines[timing].partition("-->")
+        try:
+            begin_ms, end_ms = _ms(begin), _ms(rest.split()[0])
+        except (ValueError, IndexError):
+            raise CorpusError(
+                f"{path.name}: cannot read the cue timing {lines[timing].strip()!r}; "
+                "expected 'hh:mm:ss.mmm --> hh:mm:ss.mmm'"
+            ) from None
+        body = " ".join(ln.strip() for ln in lines[timing + 1 :])
+        voice = _VOICE.search(body)
+        speaker = voice.group(1).strip() if voice else ""
+        body = _TAG.sub("", body).strip()
+        if body:
+            cues.append(RawCue(body, begin_ms, end_ms, speaker))
+    if not cues:
+        raise CorpusError(f"{path.name}: no cues with text found; is the file empty or damaged?")
+    return RawDocument("", tuple(cues))
+
+
+def read_vtt(path: Path) -> RawDocument:
+    """A WebVTT file: cue text (voice tags become speaker labels), timings kept as cues."""
+    return _read_cues(path, vtt=True)
+
+
+def read_srt(path: Path) -> RawDocument:
+    """A SubRip file: cue text, timings kept as cues."""
+    return _read_cues(path, vtt=False)
+
+
+def _short(exc: BaseException) -> str:
+    msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return msg[:80]
+
+
+READERS: dict[str, Callable[[Path], RawDocument]] = {
+    "txt": read_text,
+    "md": read_text,
+    "docx": read_docx,
+    "odt": read_odt,
+    "vtt": read_vtt,
+    "srt": read_srt,
+}
+
+
+def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawDocument:
+    """Read *path* with the reader for its extension.
+
+    Raises ``CorpusError`` for an unknown extension, a file above *max_bytes*
+    (checked before reading), or a file that cannot be read.
+    """
+    ext = path.suffix.lower().lstrip(".")
+    reader = READERS.get(ext)
+    if reader is None:
+        raise CorpusError(
+            f"{path.name}: unsupported file type '.{ext}'; "
+            f"supported: {', '.join('.' + e for e in READERS)} (convert the file or move it out)"
+        )
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise CorpusError(
+            f"{path.name}: {size / 1e6:.1f} MB is above the size limit of {max_bytes / 1e6:.1f} MB; "
+            "split the file or raise the limit (--max-size)"
+        )
+    return reader(path)

@@ -1,0 +1,154 @@
+"""Paragraphs and speaker turns of a normalised text.
+
+A paragraph is a block of lines between blank lines; a line that opens with a
+speaker label also starts a new paragraph. A speaker label at the start of a
+paragraph starts a turn, which runs until the next label; text before any
+label, or in a record without labels, is respondent speech.
+
+Labels recognised: the usual interview labels (``I:``, ``R:``, ``R1:``,
+``Interviewer:``, ``Respondent:``, ``Vraag:``/``Antwoord:`` ...), labels the
+caller declares, and a name followed by a colon (``Annemiek:``,
+``Jan de Vries:``) when the same name opens at least two paragraphs, so that a
+one-off header such as ``Datum: 3 maart`` is not taken for a speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from qualcode.corpus.model import Turn
+
+__all__ = ["INTERVIEWER_LABELS", "Paragraph", "find_paragraphs", "find_turns"]
+
+#: Labels (lower case, digits stripped) that mark interviewer speech.
+INTERVIEWER_LABELS = frozenset(
+    {"i", "int", "interviewer", "interviewster", "onderzoeker", "q", "vraag", "moderator",
+     "gespreksleider"}
+)
+_KNOWN_LABELS = INTERVIEWER_LABELS | {
+    "r", "resp", "respondent", "a", "antwoord", "geïnterviewde", "geinterviewde",
+}
+
+_LABEL = re.compile(
+    r"(?P<label>[A-ZÀ-Ý][\w'’.-]*(?:[ \t]+(?:[A-ZÀ-Ý0-9][\w'’.-]*|van|de|der|den|ter|ten|het|'t|op|in))"
+    r"{0,3}|[A-Z]{1,3}\d{0,2})[ \t]*:[ \t]+"
+)
+#: Words that open a line with a colon but never name a speaker.
+_NOT_SPEAKERS = frozenset(
+    {"aanwezig", "aanwezigen", "actiepunt", "actiepunten", "bron", "citaat", "conclusie",
+     "conclusies", "datum", "duur", "functie", "kortom", "let op", "locatie", "nb", "noot",
+     "onderwerp", "opmerking", "organisatie", "plaats", "ps", "samenvatting", "thema", "tijd",
+     "tip", "toelichting", "voorbeeld", "interviewers", "opname", "transcriptie", "notulist"}
+)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph's span; ``body_start`` is after its speaker label, if any."""
+
+    start: int
+    end: int
+    body_start: int
+    label: str | None
+
+
+def _base(label: str) -> str:
+    return re.sub(r"[\s\d]+$", "", label.strip().lower())
+
+
+def _known(label: str) -> bool:
+    return _base(label) in _KNOWN_LABELS
+
+
+def _candidate(line: str) -> str | None:
+    m = _LABEL.match(line)
+    if not m:
+        return None
+    label = m.group("label").strip()
+    if len(label) > 40 or label.lower() in _NOT_SPEAKERS:
+        return None
+    return label
+
+
+def _lines(text: str) -> Iterable[tuple[int, int]]:
+    pos = 0
+    for line in text.split("\n"):
+        yield pos, pos + len(line)
+        pos += len(line) + 1
+
+
+def find_paragraphs(text: str, *, labels: Iterable[str] = ()) -> list[Paragraph]:
+    """Split *text* into paragraphs, recognising speaker labels.
+
+    *labels* are extra speaker labels to accept even when they occur once.
+    """
+    declared = {lab.strip().lower() for lab in labels}
+    # Pass 1: count name-like labels at line starts, to accept recurring names.
+    counts: Counter[str] = Counter()
+    for a, b in _lines(text):
+        cand = _candidate(text[a:b].lstrip())
+        if cand:
+            counts[cand] += 1
+
+    def accepted(label: str) -> bool:
+        return _known(label) or label.lower() in declared or counts[label] >= 2
+
+    paragraphs: list[Paragraph] = []
+    cur: list[int] | None = None  # [start, end, body_start]
+    cur_label: str | None = None
+
+    def flush() -> None:
+        nonlocal cur, cur_label
+        if cur is not None:
+            paragraphs.append(Paragraph(cur[0], cur[1], cur[2], cur_label))
+        cur, cur_label = None, None
+
+    for a, b in _lines(text):
+        line = text[a:b]
+        stripped = line.strip()
+        if not stripped:
+            flush()
+            continue
+        lead = len(line) - len(line.lstrip())
+        cand = _candidate(line[lead:])
+        label = cand if cand and accepted(cand) else None
+        if label is not None:
+            flush()
+            m = _LABEL.match(line[lead:])
+            assert m is not None
+            body = a + lead + m.end()
+            cur, cur_label = [a + lead, a + len(line.rstrip()), body], label
+        elif cur is None:
+            cur = [a + lead, a + len(line.rstrip()), a + lead]
+        else:
+            cur[1] = a + len(line.rstrip())
+    flush()
+    return [p for p in paragraphs if p.end > p.body_start]
+
+
+def find_turns(
+    paragraphs: list[Paragraph],
+    *,
+    interviewer_labels: Iterable[str] = (),
+) -> list[Turn]:
+    """Group paragraphs into speaker turns.
+
+    A labelled paragraph starts a turn; unlabelled paragraphs continue the turn
+    before them. Unlabelled paragraphs before the first label form respondent
+    turns with an empty speaker.
+    """
+    extra = {lab.strip().lower() for lab in interviewer_labels}
+    turns: list[Turn] = []
+    for p in paragraphs:
+        if p.label is not None:
+            is_int = _base(p.label) in INTERVIEWER_LABELS or p.label.lower() in extra
+            turns.append(Turn(p.body_start, p.end, p.label, not is_int, p.start))
+        elif turns and turns[-1].speaker:
+            last = turns[-1]
+            turns[-1] = Turn(last.start, p.end, last.speaker, last.is_respondent, last.label_start)
+        else:
+            turns.append(Turn(p.body_start, p.end, "", True, None))
+    return turns

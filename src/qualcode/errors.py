@@ -1,0 +1,59 @@
+"""Errors raised by qualcode.
+
+Every error a user can cause by giving qualcode bad input is a ``QualcodeError``;
+the CLI turns it into one line on stderr and a non-zero exit status. Anything
+else escaping the library is a bug.
+
+Hierarchy::
+
+    QualcodeError
+    ├── CorpusError        reading interview records and the respondents table
+    ├── CodebookError      loading and validating a codebook
+    ├── CodingError        codings CSVs, offsets, auto-coding input
+    ├── StoreError         the project store (SQLite file)
+    ├── ReviewError        checking quotes of a draft report
+    └── InteropError       REFI-QDA import and export
+
+A message names the thing (file, line or row, code id), says what is wrong and
+says how to fix it.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CodebookError",
+    "CodingError",
+    "CorpusError",
+    "InteropError",
+    "QualcodeError",
+    "ReviewError",
+    "StoreError",
+]
+
+
+class QualcodeError(Exception):
+    """Root of every error caused by bad user input."""
+
+
+class CorpusError(QualcodeError):
+    """An interview record or the respondents table cannot be used."""
+
+
+class CodebookError(QualcodeError):
+    """A codebook file is malformed or inconsistent."""
+
+
+class CodingError(QualcodeError):
+    """Codings (a CSV, offsets, a code id) do not fit the corpus or codebook."""
+
+
+class StoreError(QualcodeError):
+    """The project store is damaged, too new, or a write was refused."""
+
+
+class ReviewError(QualcodeError):
+    """A draft report cannot be read for quote checking."""
+
+
+class InteropError(QualcodeError):
+    """A REFI-QDA file cannot be imported or exported."""
