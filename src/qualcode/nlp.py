@@ -30,7 +30,8 @@ def pipeline(language: str = "nl", *, lemmas: bool = True) -> Language:
         nlp = spacy.blank(language)
     except (ImportError, KeyError) as exc:
         raise QualcodeError(
-            f"language {language!r} is not supported by spaCy ({exc}); use an ISO code like 'nl' or 'en'"
+            f"language {language!r} is not supported by spaCy ({exc}); "
+            "use an ISO code like 'nl' or 'en'"
         ) from None
     nlp.add_pipe("sentencizer")
     if lemmas:

@@ -33,7 +33,9 @@ class _Group(click.Group):
                 sys.exit(1)
 
 
-def _show_warning(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+def _show_warning(
+    message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any
+) -> None:
     if issubclass(category, QualcodeWarning):
         click.echo(f"warning: {message}", err=True)
     else:

@@ -36,8 +36,7 @@ def corpus_command(transcripts: str, respondents: str | None, fmt: str, max_mb: 
     Example:
       qualcode corpus --transcripts transcripts_sample --format json
     """
-    corpus = load_corpus(transcripts, respondents=respondents,
-                         max_bytes=int(max_mb * 1024 * 1024))
+    corpus = load_corpus(transcripts, respondents=respondents, max_bytes=int(max_mb * 1024 * 1024))
     overview = corpus.overview()
     if fmt == "json":
         payload = {
@@ -73,7 +72,10 @@ def text_command(transcripts: str, file: str) -> None:
     if not path.is_file():
         from qualcode.errors import CorpusError
 
-        raise CorpusError(f"{file}: no such file in {transcripts}; see 'qualcode corpus --transcripts {transcripts}'")
+        raise CorpusError(
+            f"{file}: no such file in {transcripts}; "
+            f"see 'qualcode corpus --transcripts {transcripts}'"
+        )
     transcript = read_transcript(path, name=file)
     sys.stdout.flush()
     sys.stdout.buffer.write(transcript.text.encode("utf-8"))

@@ -30,12 +30,21 @@ def codings_frame(
     rows = []
     for c in codings:
         t = corpus.get(c.file)
-        rows.append({
-            "file": c.file, "respondent": t.respondent, "organisation": t.organisation,
-            "start": c.start, "end": c.end, "code": c.code, "variable": variable_of(c.code),
-            "coder": c.coder, "score": round(float(c.score), 4), "text": t.text[c.start:c.end],
-            "evidence": c.evidence,
-        })
+        rows.append(
+            {
+                "file": c.file,
+                "respondent": t.respondent,
+                "organisation": t.organisation,
+                "start": c.start,
+                "end": c.end,
+                "code": c.code,
+                "variable": variable_of(c.code),
+                "coder": c.coder,
+                "score": round(float(c.score), 4),
+                "text": t.text[c.start : c.end],
+                "evidence": c.evidence,
+            }
+        )
     return pd.DataFrame.from_records(rows, columns=list(CODINGS_COLUMNS))
 
 
@@ -67,8 +76,9 @@ def read_codings_csv(
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except pd.errors.EmptyDataError:
-        raise CodingError(f"{path.name}: the codings file is empty; expected a header with "
-                          f"{', '.join(required)}") from None
+        raise CodingError(
+            f"{path.name}: the codings file is empty; expected a header with {', '.join(required)}"
+        ) from None
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise CodingError(f"{path.name}: not a readable CSV ({str(exc).splitlines()[0]})") from None
     frame.columns = [c.strip().lower() for c in frame.columns]
@@ -99,7 +109,10 @@ def frame_to_codings(frame: pd.DataFrame) -> list[Coding]:
     has = set(frame.columns)
     return [
         Coding(
-            file=str(r["file"]), start=int(r["start"]), end=int(r["end"]), code=str(r["code"]),
+            file=str(r["file"]),
+            start=int(r["start"]),
+            end=int(r["end"]),
+            code=str(r["code"]),
             coder=str(r["coder"]) if "coder" in has else "auto",
             score=float(r["score"]) if "score" in has else 1.0,
             evidence=str(r["evidence"]) if "evidence" in has else "",

@@ -12,8 +12,17 @@ __all__ = ["CODINGS_COLUMNS", "REQUIRED_IMPORT_COLUMNS", "Coding"]
 
 #: The codings CSV contract, in this order. Other tools parse it: add, never rename or drop.
 CODINGS_COLUMNS = (
-    "file", "respondent", "organisation", "start", "end", "code", "variable", "coder",
-    "score", "text", "evidence",
+    "file",
+    "respondent",
+    "organisation",
+    "start",
+    "end",
+    "code",
+    "variable",
+    "coder",
+    "score",
+    "text",
+    "evidence",
 )
 
 #: The columns a codings CSV must have to be imported.

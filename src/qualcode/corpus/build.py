@@ -45,8 +45,9 @@ def transcript_from_text(
 ) -> Transcript:
     """A ``Transcript`` of *text* (normalised here), with paragraphs and turns found."""
     text = normalise(text)
-    return _structure(text, file=file, format=format, labels=labels,
-                      interviewer_labels=interviewer_labels)
+    return _structure(
+        text, file=file, format=format, labels=labels, interviewer_labels=interviewer_labels
+    )
 
 
 def _structure(
@@ -96,7 +97,15 @@ def read_transcript(
     if not text.strip():
         from qualcode.errors import CorpusError
 
-        raise CorpusError(f"{path.name}: the file has no text; add the interview text or remove the file")
+        raise CorpusError(
+            f"{path.name}: the file has no text; add the interview text or remove the file"
+        )
     speakers = tuple({c.speaker for c in cues if c.speaker})
-    return _structure(text, file=name or path.name, format=fmt, labels=tuple(labels) + speakers,
-                      interviewer_labels=interviewer_labels, cues=cues)
+    return _structure(
+        text,
+        file=name or path.name,
+        format=fmt,
+        labels=tuple(labels) + speakers,
+        interviewer_labels=interviewer_labels,
+        cues=cues,
+    )

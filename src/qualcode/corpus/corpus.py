@@ -61,7 +61,9 @@ class Corpus:
             return self._by_file[file]
         except KeyError:
             known = ", ".join(self.files[:8]) + (" ..." if len(self.files) > 8 else "")
-            raise CorpusError(f"{file}: no such transcript in {self.root}; known files: {known}") from None
+            raise CorpusError(
+                f"{file}: no such transcript in {self.root}; known files: {known}"
+            ) from None
 
     def attribute_columns(self) -> list[str]:
         """Attribute columns of the respondents table, in table order."""
@@ -87,23 +89,47 @@ class Corpus:
         records = []
         for t, seg in self.iter_segments(unit):
             rec: dict[str, object] = {
-                "file": t.file, "respondent": t.respondent, "organisation": t.organisation,
+                "file": t.file,
+                "respondent": t.respondent,
+                "organisation": t.organisation,
             }
             for a in attrs:
                 rec[a] = t.attributes.get(a, "")
-            rec.update(segment=seg.index, start=seg.start, end=seg.end, speaker=seg.speaker,
-                       is_respondent=seg.is_respondent, text=seg.text)
+            rec.update(
+                segment=seg.index,
+                start=seg.start,
+                end=seg.end,
+                speaker=seg.speaker,
+                is_respondent=seg.is_respondent,
+                text=seg.text,
+            )
             records.append(rec)
-        columns = ["file", "respondent", "organisation", *attrs, "segment", "start", "end",
-                   "speaker", "is_respondent", "text"]
+        columns = [
+            "file",
+            "respondent",
+            "organisation",
+            *attrs,
+            "segment",
+            "start",
+            "end",
+            "speaker",
+            "is_respondent",
+            "text",
+        ]
         return pd.DataFrame.from_records(records, columns=columns)
 
     def overview(self) -> pd.DataFrame:
-        """One row per transcript: file, respondent, organisation, format, words, turns, paragraphs."""
+        """One row per transcript.
+
+        Columns: file, respondent, organisation, format, words, turns, paragraphs.
+        """
         rows = [
             {
-                "file": t.file, "respondent": t.respondent, "organisation": t.organisation,
-                "format": t.format, "words": t.words,
+                "file": t.file,
+                "respondent": t.respondent,
+                "organisation": t.organisation,
+                "format": t.format,
+                "words": t.words,
                 "turns": sum(1 for turn in t.turns if turn.speaker),
                 "paragraphs": len(t.paragraphs),
             }
@@ -151,7 +177,9 @@ def load_corpus(
     if not root.is_dir():
         raise CorpusError(f"{root}: transcripts folder not found; pass an existing folder")
     table_path = Path(respondents) if respondents is not None else root / "respondents.csv"
-    table = read_respondents(table_path) if (respondents is not None or table_path.exists()) else None
+    table = (
+        read_respondents(table_path) if (respondents is not None or table_path.exists()) else None
+    )
     issues: list[CorpusIssue] = []
     if table is not None:
         issues.extend(CorpusIssue(f, e) for f, e in table.errors)
@@ -162,8 +190,13 @@ def load_corpus(
         name = p.relative_to(root).as_posix()
         found.add(name)
         try:
-            t = read_transcript(p, name=name, labels=labels,
-                                interviewer_labels=interviewer_labels, max_bytes=max_bytes)
+            t = read_transcript(
+                p,
+                name=name,
+                labels=labels,
+                interviewer_labels=interviewer_labels,
+                max_bytes=max_bytes,
+            )
         except CorpusError as exc:
             issues.append(CorpusIssue(name, str(exc)))
             continue
@@ -173,18 +206,30 @@ def load_corpus(
         if table is not None:
             row = meta.get(name)
             if row is None:
-                issues.append(CorpusIssue(
-                    name, f"{name}: no row in {table.path.name}; add a row with file, respondent, organisation"))
+                issues.append(
+                    CorpusIssue(
+                        name,
+                        f"{name}: no row in {table.path.name}; "
+                        "add a row with file, respondent, organisation",
+                    )
+                )
             else:
-                t = t.with_metadata(respondent=row.respondent, organisation=row.organisation,
-                                    attributes=row.attributes)
+                t = t.with_metadata(
+                    respondent=row.respondent,
+                    organisation=row.organisation,
+                    attributes=row.attributes,
+                )
         transcripts.append(t)
     if table is not None:
         for row in table.rows:
             if row.file not in found:
-                issues.append(CorpusIssue(
-                    row.file, f"{table.path.name}, row {row.row}: file {row.file} does not exist in "
-                    f"{root}; fix the name or remove the row"))
+                issues.append(
+                    CorpusIssue(
+                        row.file,
+                        f"{table.path.name}, row {row.row}: file {row.file} does not exist in "
+                        f"{root}; fix the name or remove the row",
+                    )
+                )
     if strict and issues:
         raise CorpusError(issues[0].error)
     return Corpus(root, tuple(transcripts), tuple(issues), table)

@@ -51,7 +51,9 @@ class RawDocument:
 def _read_bytes(path: Path) -> bytes:
     data = path.read_bytes()
     if not data.strip(b"\xef\xbb\xbf \t\r\n"):
-        raise CorpusError(f"{path.name}: the file is empty; add the interview text or remove the file")
+        raise CorpusError(
+            f"{path.name}: the file is empty; add the interview text or remove the file"
+        )
     return data
 
 
@@ -101,12 +103,12 @@ def read_docx(path: Path) -> RawDocument:
             if isinstance(item, Paragraph):
                 blocks.append(item.text)
             elif isinstance(item, Table):
-                seen: set[int] = set()
+                seen: set[object] = set()  # holds the cell elements, so identities stay unique
                 for row in item.rows:
                     for cell in row.cells:
-                        if id(cell._tc) in seen:  # merged cells repeat
+                        if cell._tc in seen:  # a merged cell repeats in every grid position
                             continue
-                        seen.add(id(cell._tc))
+                        seen.add(cell._tc)
                         walk(cell)
 
     walk(document)
@@ -119,7 +121,8 @@ def read_odt(path: Path) -> RawDocument:
     from xml.parsers.expat import ExpatError
     from xml.sax import SAXException
 
-    from odf import teletype, text
+    from odf import teletype
+    from odf.namespaces import TEXTNS
     from odf.opendocument import load
 
     try:
@@ -130,7 +133,7 @@ def read_odt(path: Path) -> RawDocument:
             "open and re-save it, or export it as .txt"
         ) from None
     blocks: list[str] = []
-    wanted = {text.P().qname, text.H().qname}
+    wanted = {(TEXTNS, "p"), (TEXTNS, "h")}
 
     def walk(node: object) -> None:
         for child in getattr(node, "childNodes", []):
@@ -161,7 +164,9 @@ def _read_cues(path: Path, *, vtt: bool) -> RawDocument:
     blocks = re.split(r"\n[ \t]*\n", raw.strip())
     if vtt:
         if not blocks[0].startswith("WEBVTT"):
-            raise CorpusError(f"{path.name}: a .vtt file must start with 'WEBVTT'; is it really WebVTT?")
+            raise CorpusError(
+                f"{path.name}: a .vtt file must start with 'WEBVTT'; is it really WebVTT?"
+            )
         blocks = blocks[1:]
     cues: list[RawCue] = []
     for block in blocks:
@@ -229,7 +234,8 @@ def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawDocum
     size = path.stat().st_size
     if size > max_bytes:
         raise CorpusError(
-            f"{path.name}: {size / 1e6:.1f} MB is above the size limit of {max_bytes / 1e6:.1f} MB; "
+            f"{path.name}: {size / 1e6:.1f} MB is above the size limit of "
+            f"{max_bytes / 1e6:.1f} MB; "
             "split the file or raise the limit (--max-size)"
         )
     return reader(path)

@@ -59,14 +59,17 @@ def _read_rows(path: Path) -> list[dict[str, str]]:
             import openpyxl
         except ImportError:
             raise CorpusError(
-                f"{path.name}: reading .xlsx needs openpyxl; install qualcode[office] or save as .csv"
+                f"{path.name}: reading .xlsx needs openpyxl; "
+                "install qualcode[office] or save as .csv"
             ) from None
         from zipfile import BadZipFile
 
         try:
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except (BadZipFile, KeyError, ValueError, OSError) as exc:
-            raise CorpusError(f"{path.name}: not a readable .xlsx file ({exc}); re-save it or use .csv") from None
+            raise CorpusError(
+                f"{path.name}: not a readable .xlsx file ({exc}); re-save it or use .csv"
+            ) from None
         sheet = book.worksheets[0]
         values = [
             ["" if v is None else str(v).strip() for v in row]
@@ -109,12 +112,15 @@ def read_respondents(path: str | Path) -> RespondentsTable:
     rows = _read_rows(path)
     columns = tuple(rows[0].keys()) if rows else ()
     if not rows:
-        raise CorpusError(f"{path.name}: the respondents table has no rows; add one row per transcript")
+        raise CorpusError(
+            f"{path.name}: the respondents table has no rows; add one row per transcript"
+        )
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         raise CorpusError(
             f"{path.name}: missing required column{'s' if len(missing) > 1 else ''} "
-            f"{', '.join(repr(m) for m in missing)}; the header needs: {', '.join(REQUIRED_COLUMNS)}"
+            f"{', '.join(repr(m) for m in missing)}; "
+            f"the header needs: {', '.join(REQUIRED_COLUMNS)}"
         )
     errors: list[tuple[str, str]] = []
     seen: dict[str, int] = {}
@@ -125,19 +131,26 @@ def read_respondents(path: str | Path) -> RespondentsTable:
         empty = [c for c in REQUIRED_COLUMNS if not row.get(c)]
         if empty:
             errors.append(
-                (row.get("file", ""),
-                 f"{path.name}, row {line}: empty {', '.join(empty)}; fill in every required column")
+                (
+                    row.get("file", ""),
+                    f"{path.name}, row {line}: empty {', '.join(empty)}; "
+                    "fill in every required column",
+                )
             )
             continue
         name = row["file"]
         if name in seen:
             errors.append(
-                (name, f"{path.name}, row {line}: {name} is listed twice (also row {seen[name]}); "
-                 "keep one row per file")
+                (
+                    name,
+                    f"{path.name}, row {line}: {name} is listed twice (also row {seen[name]}); "
+                    "keep one row per file",
+                )
             )
             continue
         seen[name] = line
         attrs = {k: v for k, v in row.items() if k not in REQUIRED_COLUMNS}
-        out.append(Respondent(name, row["respondent"], row["organisation"],
-                              MappingProxyType(attrs), line))
+        out.append(
+            Respondent(name, row["respondent"], row["organisation"], MappingProxyType(attrs), line)
+        )
     return RespondentsTable(path, tuple(out), columns, tuple(errors))

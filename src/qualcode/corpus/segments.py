@@ -55,6 +55,7 @@ def segment_transcript(transcript: Transcript, unit: str) -> tuple[Segment, ...]
 @lru_cache(maxsize=256)
 def _segments(transcript: Transcript, unit: str) -> tuple[Segment, ...]:
     text = transcript.text
+    raw: list[tuple[int, int, Turn | None]]
     if unit == "turn":
         raw = [(t.start, t.end, t) for t in transcript.turns]
     elif unit == "paragraph":

@@ -25,23 +25,68 @@ __all__ = ["INTERVIEWER_LABELS", "Paragraph", "find_paragraphs", "find_turns"]
 
 #: Labels (lower case, digits stripped) that mark interviewer speech.
 INTERVIEWER_LABELS = frozenset(
-    {"i", "int", "interviewer", "interviewster", "onderzoeker", "q", "vraag", "moderator",
-     "gespreksleider"}
+    {
+        "i",
+        "int",
+        "interviewer",
+        "interviewster",
+        "onderzoeker",
+        "q",
+        "vraag",
+        "moderator",
+        "gespreksleider",
+    }
 )
 _KNOWN_LABELS = INTERVIEWER_LABELS | {
-    "r", "resp", "respondent", "a", "antwoord", "geïnterviewde", "geinterviewde",
+    "r",
+    "resp",
+    "respondent",
+    "a",
+    "antwoord",
+    "geïnterviewde",
+    "geinterviewde",
 }
 
 _LABEL = re.compile(
-    r"(?P<label>[A-ZÀ-Ý][\w'’.-]*(?:[ \t]+(?:[A-ZÀ-Ý0-9][\w'’.-]*|van|de|der|den|ter|ten|het|'t|op|in))"
+    r"(?P<label>[A-ZÀ-Ý][\w'’.-]*"
+    r"(?:[ \t]+(?:[A-ZÀ-Ý0-9][\w'’.-]*|van|de|der|den|ter|ten|het|'t|op|in))"
     r"{0,3}|[A-Z]{1,3}\d{0,2})[ \t]*:[ \t]+"
 )
 #: Words that open a line with a colon but never name a speaker.
 _NOT_SPEAKERS = frozenset(
-    {"aanwezig", "aanwezigen", "actiepunt", "actiepunten", "bron", "citaat", "conclusie",
-     "conclusies", "datum", "duur", "functie", "kortom", "let op", "locatie", "nb", "noot",
-     "onderwerp", "opmerking", "organisatie", "plaats", "ps", "samenvatting", "thema", "tijd",
-     "tip", "toelichting", "voorbeeld", "interviewers", "opname", "transcriptie", "notulist"}
+    {
+        "aanwezig",
+        "aanwezigen",
+        "actiepunt",
+        "actiepunten",
+        "bron",
+        "citaat",
+        "conclusie",
+        "conclusies",
+        "datum",
+        "duur",
+        "functie",
+        "kortom",
+        "let op",
+        "locatie",
+        "nb",
+        "noot",
+        "onderwerp",
+        "opmerking",
+        "organisatie",
+        "plaats",
+        "ps",
+        "samenvatting",
+        "thema",
+        "tijd",
+        "tip",
+        "toelichting",
+        "voorbeeld",
+        "interviewers",
+        "opname",
+        "transcriptie",
+        "notulist",
+    }
 )
 
 
