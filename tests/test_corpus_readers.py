@@ -73,10 +73,10 @@ def test_odt(tmp_path: Path) -> None:
     t = read_transcript(p)
     assert t.text == "Verslag\n\nInterviewer: Hoe ging het?\n\nRespondent: Het ging goed."
     assert [(s.speaker, s.is_respondent) for s in t.segments("turn")] == [
-        ("", True),
         ("Interviewer", False),
         ("Respondent", True),
     ]
+    assert t.headings == ((0, 7),)
 
 
 VTT = """WEBVTT

@@ -92,6 +92,30 @@ def test_paragraph_and_sentence_segments_exclude_labels() -> None:
     assert [s.index for s in sents] == [0, 1, 2, 3, 4]
 
 
+def test_headings_are_nobodys_speech() -> None:
+    text = (
+        "Gespreksverslag VNG\nEvaluatie 2021\n\nGeld en inkoop\nDe VNG vond het geld te krap."
+        "\n\n## Planning\n\nHet tempo lag hoog.\n\nKort slot zonder punt"
+    )
+    t = transcript_from_text(text)
+    assert [t.text[a:b] for a, b in t.headings] == [
+        "Gespreksverslag VNG",
+        "Evaluatie 2021",
+        "Geld en inkoop",
+        "## Planning",
+    ]
+    paras = [(s.text, s.is_respondent) for s in t.segments("paragraph")]
+    assert paras == [
+        ("Gespreksverslag VNG", False),
+        ("Evaluatie 2021", False),
+        ("Geld en inkoop", False),
+        ("De VNG vond het geld te krap.", True),
+        ("## Planning", False),
+        ("Het tempo lag hoog.", True),
+        ("Kort slot zonder punt", True),  # the last paragraph is text, not a title
+    ]
+
+
 def test_unknown_unit() -> None:
     t = transcript_from_text("R: Tekst.")
     with pytest.raises(

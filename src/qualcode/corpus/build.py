@@ -69,6 +69,7 @@ def _structure(
         turns=tuple(turns),
         paragraphs=tuple((p.body_start, p.end) for p in paragraphs),
         cues=cues,
+        headings=tuple((p.start, p.end) for p in paragraphs if p.heading),
     )
 
 

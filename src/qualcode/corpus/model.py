@@ -79,8 +79,8 @@ class Segment:
 class Transcript:
     """One interview record, read and normalised, with its respondent metadata.
 
-    ``paragraphs`` and ``turns`` are computed when the record is read; use
-    :meth:`segments` for units of analysis.
+    ``paragraphs``, ``headings`` and ``turns`` are computed when the record is
+    read; use :meth:`segments` for units of analysis.
     """
 
     file: str
@@ -92,6 +92,7 @@ class Transcript:
     organisation: str = ""
     attributes: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     cues: tuple[Cue, ...] = ()
+    headings: tuple[tuple[int, int], ...] = ()  # title lines: paragraphs that are nobody's speech
 
     def __hash__(self) -> int:
         return hash((self.file, self.text, self.organisation))

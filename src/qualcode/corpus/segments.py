@@ -38,10 +38,15 @@ def sentence_spans(text: str, *, language: str = "nl") -> list[tuple[int, int]]:
     return spans
 
 
+_HEADING = Turn(0, 0, "", False)  # stands for "nobody's speech" on heading segments
+
+
 def _paragraph_spans(transcript: Transcript) -> list[tuple[int, int, Turn | None]]:
-    spans = []
+    headings = set(transcript.headings)
+    spans: list[tuple[int, int, Turn | None]] = []
     for start, end in transcript.paragraphs:
-        spans.append((start, end, _turn_for(transcript.turns, start)))
+        turn = _HEADING if (start, end) in headings else _turn_for(transcript.turns, start)
+        spans.append((start, end, turn))
     return spans
 
 

@@ -98,6 +98,7 @@ class Paragraph:
     end: int
     body_start: int
     label: str | None
+    heading: bool = False
 
 
 def _base(label: str) -> str:
@@ -116,6 +117,23 @@ def _candidate(line: str) -> str | None:
     if len(label) > 40 or label.lower() in _NOT_SPEAKERS:
         return None
     return label
+
+
+_HEADING_END = tuple(".,;:!?…\"”’'")
+
+
+def _heading_like(line: str) -> bool:
+    """A title line: Markdown ``#``, a bold line, or a short capitalised line without end mark."""
+    line = line.strip()
+    if re.match(r"#{1,6}\s", line) or (line.startswith("**") and line.endswith("**")):
+        return True
+    words = line.split()
+    return (
+        0 < len(words) <= 8
+        and line[0].isupper()
+        and not line.endswith(_HEADING_END)
+        and ": " not in line
+    )
 
 
 def _lines(text: str) -> Iterable[tuple[int, int]]:
@@ -151,7 +169,8 @@ def find_paragraphs(text: str, *, labels: Iterable[str] = ()) -> list[Paragraph]
             paragraphs.append(Paragraph(cur[0], cur[1], cur[2], cur_label))
         cur, cur_label = None, None
 
-    for a, b in _lines(text):
+    lines = list(_lines(text))
+    for i, (a, b) in enumerate(lines):
         line = text[a:b]
         stripped = line.strip()
         if not stripped:
@@ -167,11 +186,22 @@ def find_paragraphs(text: str, *, labels: Iterable[str] = ()) -> list[Paragraph]
             body = a + lead + m.end()
             cur, cur_label = [a + lead, a + len(line.rstrip()), body], label
         elif cur is None:
+            nxt = text[lines[i + 1][0] : lines[i + 1][1]] if i + 1 < len(lines) else ""
+            if nxt.strip() and _heading_like(line):  # a title glued to the text below it
+                end = a + len(line.rstrip())
+                paragraphs.append(Paragraph(a + lead, end, a + lead, None, heading=True))
+                continue
             cur = [a + lead, a + len(line.rstrip()), a + lead]
         else:
             cur[1] = a + len(line.rstrip())
     flush()
-    return [p for p in paragraphs if p.end > p.body_start]
+    out = [p for p in paragraphs if p.end > p.body_start]
+    # A one-line paragraph that reads as a title, with text after it, is a heading too.
+    for i, p in enumerate(out[:-1]):
+        one_line = text[p.start : p.end]
+        if p.label is None and not p.heading and "\n" not in one_line and _heading_like(one_line):
+            out[i] = Paragraph(p.start, p.end, p.body_start, None, heading=True)
+    return out
 
 
 def find_turns(
@@ -183,11 +213,13 @@ def find_turns(
 
     A labelled paragraph starts a turn; unlabelled paragraphs continue the turn
     before them. Unlabelled paragraphs before the first label form respondent
-    turns with an empty speaker.
+    turns with an empty speaker. Headings belong to no turn.
     """
     extra = {lab.strip().lower() for lab in interviewer_labels}
     turns: list[Turn] = []
     for p in paragraphs:
+        if p.heading:
+            continue
         if p.label is not None:
             is_int = _base(p.label) in INTERVIEWER_LABELS or p.label.lower() in extra
             turns.append(Turn(p.body_start, p.end, p.label, not is_int, p.start))
