@@ -1,3 +1,4 @@
 """Registers every command module with the ``qualcode`` group (one import per module)."""
 
 from qualcode.cli import corpus_cmd  # noqa: F401
+from qualcode.cli import agreement_cmd  # noqa: F401

@@ -1,0 +1,144 @@
+"""The units of comparison, and how much of each unit every coder coded with every code.
+
+Units are the segments (paragraphs, sentences or turns) of the transcripts
+compared, interviewer speech included; or, for the ``character`` unit, every
+character of those transcripts. Characters are not
+materialised one by one: the boundaries of all codings cut each transcript
+into runs inside which nothing changes, and each run is one row of the grid
+with a weight equal to its length. A coder applied a code to a unit when the
+union of their codings with that code overlaps it by at least one character.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from qualcode.agreement.inputs import CheckedCodings
+from qualcode.corpus import Corpus
+
+__all__ = ["AGREEMENT_UNITS", "UnitGrid", "build_grid"]
+
+#: Units agreement can be computed on.
+AGREEMENT_UNITS: tuple[str, ...] = ("paragraph", "sentence", "turn", "character")
+
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True, eq=False)
+class UnitGrid:
+    """Units (rows) by coders by codes: characters of the unit covered by the coder's codings.
+
+    ``weights`` is 1 per segment, or the length of a character run; ``file``
+    indexes ``files``; ``starts``/``ends`` are offsets into that transcript.
+    """
+
+    unit: str
+    files: tuple[str, ...]
+    coders: tuple[str, ...]
+    codes: tuple[str, ...]
+    file: IntArray
+    starts: IntArray
+    ends: IntArray
+    weights: IntArray
+    overlap: IntArray  # shape (units, coders, codes)
+
+    @property
+    def n_units(self) -> int:
+        """Number of units (segments, or characters for the character unit)."""
+        return int(self.weights.sum())
+
+    @property
+    def applied(self) -> npt.NDArray[np.bool_]:
+        """Whether each coder applied each code to each unit: ``overlap > 0``."""
+        return self.overlap > 0
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The union of *spans* as sorted, disjoint, non-touching intervals."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _unit_spans(
+    corpus: Corpus, file: str, unit: str, cuts: Sequence[int]
+) -> tuple[IntArray, IntArray]:
+    transcript = corpus.get(file)
+    if unit == "character":
+        bounds = np.unique(np.asarray([0, len(transcript.text), *cuts], dtype=np.int64))
+        return bounds[:-1], bounds[1:]
+    segments = transcript.segments(unit)
+    starts = np.fromiter((s.start for s in segments), dtype=np.int64, count=len(segments))
+    ends = np.fromiter((s.end for s in segments), dtype=np.int64, count=len(segments))
+    return starts, ends
+
+
+def build_grid(
+    checked: CheckedCodings,
+    corpus: Corpus,
+    *,
+    unit: str,
+    codes: Sequence[str],
+    files: Sequence[str],
+) -> UnitGrid:
+    """The :class:`UnitGrid` of *checked* codings with *codes*, over the transcripts *files*.
+
+    Codings with other codes are left out; *files* are the transcripts whose
+    units are compared (in the order given).
+    """
+    code_index = {c: i for i, c in enumerate(codes)}
+    coder_index = {c: i for i, c in enumerate(checked.coder_order)}
+    spans: dict[str, dict[tuple[int, int], list[tuple[int, int]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for file, start, end, code, coder in zip(
+        checked.files, checked.starts, checked.ends, checked.codes, checked.coders, strict=True
+    ):
+        if code in code_index:
+            spans[file][(coder_index[coder], code_index[code])].append((start, end))
+    shape = (len(checked.coder_order), len(codes))
+    parts: list[tuple[int, IntArray, IntArray, IntArray]] = []
+    for position, file in enumerate(files):
+        merged = {key: _merge(found) for key, found in spans[file].items()}
+        cuts = [offset for intervals in merged.values() for span in intervals for offset in span]
+        starts, ends = _unit_spans(corpus, file, unit, cuts)
+        overlap = np.zeros((len(starts), *shape), dtype=np.int64)
+        for (k, c), intervals in merged.items():
+            for start, end in intervals:
+                first = int(np.searchsorted(ends, start, side="right"))
+                last = int(np.searchsorted(starts, end, side="left"))
+                if first < last:
+                    covered = np.minimum(ends[first:last], end) - np.maximum(
+                        starts[first:last], start
+                    )
+                    overlap[first:last, k, c] += np.maximum(covered, 0)
+        parts.append((position, starts, ends, overlap))
+    if parts:
+        file_ix = np.concatenate([np.full(len(s), p, dtype=np.int64) for p, s, _, _ in parts])
+        all_starts = np.concatenate([s for _, s, _, _ in parts])
+        all_ends = np.concatenate([e for _, _, e, _ in parts])
+        all_overlap = np.concatenate([o for _, _, _, o in parts])
+    else:
+        file_ix = all_starts = all_ends = np.zeros(0, dtype=np.int64)
+        all_overlap = np.zeros((0, *shape), dtype=np.int64)
+    weights = all_ends - all_starts if unit == "character" else np.ones_like(all_starts)
+    return UnitGrid(
+        unit,
+        tuple(files),
+        checked.coder_order,
+        tuple(codes),
+        file_ix,
+        all_starts,
+        all_ends,
+        weights,
+        all_overlap,
+    )

@@ -1,0 +1,112 @@
+"""``qualcode agreement``: intercoder agreement of two or more coders' codings."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from qualcode.cli import main
+from qualcode.cli.options import format_option, respondents_option, transcripts_option
+
+
+@main.command("agreement")
+@click.argument("codings", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@transcripts_option
+@respondents_option
+@click.option(
+    "--unit",
+    type=click.Choice(["paragraph", "sentence", "turn", "character"]),
+    default="paragraph",
+    show_default=True,
+    help="Unit of comparison: segments, or every character.",
+)
+@click.option(
+    "--variable",
+    default=None,
+    metavar="ID",
+    help="Compare the sub-codes of this code (they exclude each other); needs --codebook.",
+)
+@click.option(
+    "--codes",
+    default=None,
+    metavar="A,B,...",
+    help="Compare these codes, which exclude each other (comma-separated).",
+)
+@click.option(
+    "--codebook",
+    default=None,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Codebook (YAML): checks code ids; a coding counts for the codes above it too.",
+)
+@click.option(
+    "--file",
+    "files",
+    multiple=True,
+    metavar="NAME",
+    help="Compare only this transcript (repeatable); default: those every coder coded.",
+)
+@click.option(
+    "--disagreements",
+    "disagreements_out",
+    default=None,
+    type=click.Path(dir_okay=False, writable=True),
+    help="Also write the disagreements to this CSV (one row per unit, a column per coder).",
+)
+@format_option("table", "json")
+def agreement_command(
+    codings: tuple[str, ...],
+    transcripts: str,
+    respondents: str | None,
+    unit: str,
+    variable: str | None,
+    codes: str | None,
+    codebook: str | None,
+    files: tuple[str, ...],
+    disagreements_out: str | None,
+    fmt: str,
+) -> None:
+    """Intercoder agreement of the coders in CODINGS (one or more codings CSVs).
+
+    Every distinct value of the coder column is one coder; a CSV may hold
+    several. Per code: percent agreement, Cohen's kappa (two coders) and
+    Krippendorff's alpha; with --variable or --codes also Krippendorff's
+    nominal alpha over those codes, which exclude each other. The units
+    are all segments (or characters) of the transcripts every coder coded.
+
+    \b
+    Example:
+      qualcode agreement anna.csv bram.csv --transcripts transcripts_sample
+      qualcode agreement team.csv --transcripts transcripts_sample \\
+          --variable PLANNING --codebook codebook/msm.yaml --format json
+    """
+    from qualcode.agreement import agreement, format_table, read_codings, variable_codes
+    from qualcode.coding import write_codings_csv
+    from qualcode.corpus import load_corpus
+
+    if variable is not None and codes is not None:
+        raise click.UsageError("use either --variable or --codes, not both")
+    if variable is not None and codebook is None:
+        raise click.UsageError(
+            "--variable needs --codebook: the codebook says which codes are under the variable"
+        )
+    book = None
+    if codebook is not None:
+        from qualcode.codebook import load_codebook
+
+        book = load_codebook(codebook)
+    domain: tuple[str, ...] | None = None
+    if variable is not None and book is not None:
+        domain = variable_codes(book, variable)
+    elif codes is not None:
+        domain = tuple(c.strip() for c in codes.split(",") if c.strip())
+    corpus = load_corpus(transcripts, respondents=respondents)
+    result = agreement(
+        read_codings(codings), corpus, unit=unit, domain=domain, codebook=book, files=files or None
+    )
+    if disagreements_out is not None:
+        write_codings_csv(result.disagreements_frame(), disagreements_out)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_table(result))
