@@ -1,0 +1,23 @@
+"""The project store: transcripts, codebook, coders, codings, memos and a change log in SQLite.
+
+``Project`` is the entry point; ``db`` is the only module that speaks SQL and
+``schema`` holds the versioned migrations.
+"""
+
+from qualcode.store.imports import CodingsRefused, ImportResult
+from qualcode.store.project import Project, ProjectInfo
+from qualcode.store.records import STATUSES, LogEntry, Memo, StoredCoding
+from qualcode.store.refresh import Orphan, RefreshResult
+
+__all__ = [
+    "STATUSES",
+    "CodingsRefused",
+    "ImportResult",
+    "LogEntry",
+    "Memo",
+    "Orphan",
+    "Project",
+    "ProjectInfo",
+    "RefreshResult",
+    "StoredCoding",
+]

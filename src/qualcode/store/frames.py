@@ -1,0 +1,141 @@
+"""Tables of the project store as pandas DataFrames (codings, orphans, memos, the log)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+
+from qualcode.coding.model import CODINGS_COLUMNS
+from qualcode.corpus import Corpus
+from qualcode.store.records import LogEntry, Memo, StoredCoding
+
+__all__ = [
+    "LOG_COLUMNS",
+    "MEMO_COLUMNS",
+    "ORPHAN_COLUMNS",
+    "PROJECT_CODINGS_COLUMNS",
+    "codings_table",
+    "log_table",
+    "memos_table",
+    "orphans_table",
+]
+
+#: ``Project.codings()``: the codings CSV contract, then the store's own columns.
+PROJECT_CODINGS_COLUMNS = (*CODINGS_COLUMNS, "id", "origin", "status", "memo", "created", "updated")
+ORPHAN_COLUMNS = (
+    "id",
+    "file",
+    "code",
+    "coder",
+    "status",
+    "snippet",
+    "old_start",
+    "old_end",
+    "memo",
+    "updated",
+)
+MEMO_COLUMNS = ("kind", "target", "coder", "text", "created", "updated")
+LOG_COLUMNS = ("id", "at", "coder", "action", "details")
+
+
+def codings_table(
+    codings: Iterable[StoredCoding], corpus: Corpus, variables: Mapping[str, str]
+) -> pd.DataFrame:
+    """Stored codings in the codings CSV contract plus ``id, origin, status, memo, created,
+    updated``.
+
+    *variables* maps code ids to their variable. ``text`` is the transcript's text
+    at the offsets; for an orphaned coding,
+    whose passage is gone, it is the stored snippet.
+    """
+    rows = []
+    for c in codings:
+        t = corpus.get(c.file)
+        rows.append(
+            {
+                "file": c.file,
+                "respondent": t.respondent,
+                "organisation": t.organisation,
+                "start": c.start,
+                "end": c.end,
+                "code": c.code,
+                "variable": variables.get(c.code, ""),
+                "coder": c.coder,
+                "score": round(float(c.score), 4),
+                "text": c.anchor.snippet if c.status == "orphaned" else t.text[c.start : c.end],
+                "evidence": c.evidence,
+                "id": c.id,
+                "origin": c.origin,
+                "status": c.status,
+                "memo": c.memo,
+                "created": c.created,
+                "updated": c.updated,
+            }
+        )
+    frame = pd.DataFrame.from_records(rows, columns=list(PROJECT_CODINGS_COLUMNS))
+    return frame.astype({"start": "int64", "end": "int64", "id": "int64", "score": "float64"})
+
+
+def orphans_table(codings: Iterable[StoredCoding]) -> pd.DataFrame:
+    """Orphaned codings: what they were and where (in the old text) they used to be."""
+    rows = [
+        {
+            "id": c.id,
+            "file": c.file,
+            "code": c.code,
+            "coder": c.coder,
+            "status": c.orphaned_from or "active",
+            "snippet": c.anchor.snippet,
+            "old_start": c.start,
+            "old_end": c.end,
+            "memo": c.memo,
+            "updated": c.updated,
+        }
+        for c in codings
+    ]
+    return pd.DataFrame.from_records(rows, columns=list(ORPHAN_COLUMNS))
+
+
+def memos_table(memos: Iterable[Memo], codings: Iterable[StoredCoding]) -> pd.DataFrame:
+    """Memos on codes and transcripts, then the memos written on codings (kind ``coding``)."""
+    rows = [
+        {
+            "kind": m.kind,
+            "target": m.target,
+            "coder": m.coder,
+            "text": m.text,
+            "created": m.created,
+            "updated": m.updated,
+        }
+        for m in memos
+    ]
+    rows.extend(
+        {
+            "kind": "coding",
+            "target": str(c.id),
+            "coder": c.coder,
+            "text": c.memo,
+            "created": c.created,
+            "updated": c.updated,
+        }
+        for c in codings
+        if c.memo
+    )
+    return pd.DataFrame.from_records(rows, columns=list(MEMO_COLUMNS))
+
+
+def log_table(entries: Iterable[LogEntry]) -> pd.DataFrame:
+    """The change log, oldest first; ``details`` as JSON text."""
+    rows = [
+        {
+            "id": e.id,
+            "at": e.at,
+            "coder": e.coder,
+            "action": e.action,
+            "details": json.dumps(dict(e.details), ensure_ascii=False, sort_keys=True),
+        }
+        for e in entries
+    ]
+    return pd.DataFrame.from_records(rows, columns=list(LOG_COLUMNS))

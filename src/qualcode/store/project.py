@@ -1,0 +1,750 @@
+"""``Project``: one coding project in one SQLite file, the entry point for manual coding.
+
+A project holds the transcripts (their normalised text, so that offsets stay
+valid however the folder changes), the codebook, the coders, their codings,
+memos and an append-only change log. Every method that changes something runs
+as one transaction; two processes may code the same project at once.
+
+Example::
+
+    project = Project.create("studie.db", transcripts="transcripts_sample",
+                             codebook="codebook/msm.yaml")
+    project.code_phrase("divosa.txt", "Het tempo was soms moordend", "PLANNING", coder="anna")
+    project.codings(coder="anna")
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from types import TracebackType
+
+import pandas as pd
+
+from qualcode.codebook import Codebook, load_codebook, parse_codebook
+from qualcode.coding.model import Coding
+from qualcode.coding.reanchor import FUZZY_THRESHOLD, Anchor
+from qualcode.corpus import Corpus, Segment, Transcript, load_corpus, normalise
+from qualcode.errors import CodingError, CorpusError, StoreError
+from qualcode.store import frames
+from qualcode.store.db import MEMORY, CodeRow, Database
+from qualcode.store.imports import AUTO_CODER, ImportResult, prepare, rows_of
+from qualcode.store.records import STATUSES, NewCoding, StoredCoding
+from qualcode.store.refresh import RefreshResult, refresh_from
+from qualcode.store.texts import check_code, check_span, corpus_of, to_stored
+
+__all__ = ["Project", "ProjectInfo", "SegmentRef"]
+
+#: A segment given by (file, unit, index).
+SegmentRef = tuple[str, str, int]
+
+
+@dataclass(frozen=True)
+class ProjectInfo:
+    """Counts that describe a project (``qualcode project info``)."""
+
+    path: str
+    id: str
+    schema_version: int
+    transcripts_dir: str
+    transcripts: int
+    codes: int
+    coders: tuple[str, ...]
+    codings: dict[str, int]
+    memos: int
+    log_entries: int
+
+
+def _who() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
+
+
+def _coder_name(coder: str, *, manual: bool = True) -> str:
+    name = (coder or "").strip()
+    if not name:
+        raise CodingError("coder is empty; pass coder='your name'")
+    if manual and name == AUTO_CODER:
+        raise CodingError(
+            f"coder {AUTO_CODER!r} is reserved for the auto-coder's suggestions; pass your own name"
+        )
+    return name
+
+
+def _statuses(status: str | Sequence[str] | None) -> tuple[str, ...] | None:
+    if status is None:
+        return None
+    wanted = (status,) if isinstance(status, str) else tuple(status)
+    for s in wanted:
+        if s not in STATUSES:
+            raise CodingError(f"unknown status {s!r}; choose from {', '.join(STATUSES)}")
+    return wanted
+
+
+def _code_rows(codebook: Codebook) -> list[CodeRow]:
+    return [
+        (c.id, c.name, c.parent, codebook.variable_of(c.id), c.color, c.description, i)
+        for i, c in enumerate(codebook.codes)
+    ]
+
+
+def _load(transcripts: str | Path | Corpus, respondents: str | Path | None) -> Corpus:
+    corpus = (
+        transcripts
+        if isinstance(transcripts, Corpus)
+        else load_corpus(transcripts, respondents=respondents)
+    )
+    if corpus.errors:
+        listed = "; ".join(issue.error for issue in corpus.errors)
+        raise CorpusError(
+            f"{corpus.root}: {len(corpus.errors)} problem(s) with the transcripts, "
+            f"fix them before creating a project: {listed}"
+        )
+    if not len(corpus) and not isinstance(transcripts, Corpus):  # an empty Corpus is deliberate
+        raise CorpusError(
+            f"{corpus.root}: no interview records found; a project needs at least one transcript"
+        )
+    return corpus
+
+
+class Project:
+    """A coding project stored in one SQLite file (or in memory, with path ``":memory:"``).
+
+    Make one with :meth:`create`, reopen it with :meth:`open`; use it as a
+    context manager or call :meth:`close`.
+    """
+
+    def __init__(self, db: Database) -> None:
+        """Wrap an open :class:`Database`; use :meth:`create` or :meth:`open` instead."""
+        self._db = db
+        self._corpus: Corpus | None = None
+        self._corpus_version = ""
+        self._codebook: Codebook | None = None
+        self._codebook_version = ""
+        self._variables: dict[str, str] = {}
+        self._variables_version = ""
+
+    # -- making and opening ---------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        path: str | Path,
+        *,
+        transcripts: str | Path | Corpus,
+        respondents: str | Path | None = None,
+        codebook: str | Path | Codebook,
+    ) -> Project:
+        """Create a project file at *path* from a transcripts folder (or ``Corpus``) and a codebook.
+
+        *respondents* is the respondents table (default: ``respondents.csv`` in the
+        folder). The file appears complete or not at all; an existing file is never
+        overwritten. Raises ``StoreError``, ``CorpusError`` or ``CodebookError``.
+        """
+        target = str(path)
+        if target != MEMORY and Path(target).exists():
+            raise StoreError(
+                f"{target}: already exists; choose a new file name, or open it with Project.open"
+            )
+        if target != MEMORY and not Path(target).parent.is_dir():
+            raise StoreError(
+                f"{target}: folder {Path(target).parent} does not exist; create it first"
+            )
+        corpus = _load(transcripts, respondents)
+        book = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
+        table = corpus.respondents.path if corpus.respondents is not None else None
+        if target == MEMORY:
+            db = Database.create(MEMORY)
+            cls._fill(db, corpus, book, table)
+            return cls(db)
+        final = Path(target)
+        tmp = final.with_name(f".{final.name}.{uuid.uuid4().hex[:8]}.creating")
+        try:
+            db = Database.create(tmp)
+            try:
+                cls._fill(db, corpus, book, table)
+            finally:
+                db.close()
+            try:
+                os.link(tmp, final)
+            except FileExistsError:
+                raise StoreError(f"{target}: already exists; choose a new file name") from None
+            except OSError:  # a file system without hard links
+                if final.exists():
+                    raise StoreError(f"{target}: already exists; choose a new file name") from None
+                os.replace(tmp, final)
+        finally:
+            for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+                leftover.unlink(missing_ok=True)
+        return cls.open(final)
+
+    @staticmethod
+    def _fill(db: Database, corpus: Corpus, codebook: Codebook, table: Path | None) -> None:
+        with db.transaction():
+            db.set_meta("project_id", str(uuid.uuid4()))
+            db.set_meta("transcripts_dir", str(Path(corpus.root).resolve()))
+            db.set_meta("respondents", str(table.resolve()) if table is not None else "")
+            db.set_meta("text_version", "1")
+            db.set_meta("codebook_version", "1")
+            for t in corpus:
+                db.add_transcript(to_stored(t))
+            db.set_codebook(
+                codebook.source_text, codebook.path, codebook.language, _code_rows(codebook)
+            )
+            db.append_log(
+                _who(),
+                "create",
+                {
+                    "transcripts": len(corpus),
+                    "codes": len(codebook.codes),
+                    "folder": str(corpus.root),
+                },
+            )
+
+    @classmethod
+    def open(cls, path: str | Path) -> Project:
+        """Open the project file at *path*.
+
+        Raises ``StoreError`` when the file is missing, not a project, damaged, or
+        written by a newer qualcode.
+        """
+        return cls(Database.open(path))
+
+    def close(self) -> None:
+        """Close the project file."""
+        self._db.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Project({self.path!r})"
+
+    # -- what the project holds -----------------------------------------------------------
+
+    @property
+    def path(self) -> str:
+        """The project file (``":memory:"`` for an in-memory project)."""
+        return self._db.path
+
+    @property
+    def id(self) -> str:
+        """A stable identifier of this project (a UUID made at creation)."""
+        return self._db.get_meta("project_id")
+
+    @property
+    def transcripts_dir(self) -> Path:
+        """The folder the transcripts were read from (and are refreshed from)."""
+        return Path(self._db.get_meta("transcripts_dir"))
+
+    @property
+    def corpus(self) -> Corpus:
+        """The stored transcripts as a ``Corpus`` (their text as stored: offsets stay valid)."""
+        version = self._db.get_meta("text_version")
+        if self._corpus is None or version != self._corpus_version:
+            self._corpus = corpus_of(self._db.transcripts(), self.transcripts_dir)
+            self._corpus_version = version
+        return self._corpus
+
+    @property
+    def codebook(self) -> Codebook:
+        """The project's codebook, as stored."""
+        version = self._db.get_meta("codebook_version")
+        if self._codebook is None or version != self._codebook_version:
+            text, source = self._db.codebook_source()
+            self._codebook = parse_codebook(text, path=source)
+            self._codebook_version = version
+        return self._codebook
+
+    def variables(self) -> dict[str, str]:
+        """Every code id of the codebook, mapped to its variable (in codebook order)."""
+        version = self._db.get_meta("codebook_version")
+        if version != self._variables_version:
+            self._variables = {row[0]: row[3] for row in self._db.codes()}
+            self._variables_version = version
+        return self._variables
+
+    def _check_code(self, code: str, where: str) -> None:
+        check_code(code, known=self.variables(), codebook=lambda: self.codebook, where=where)
+
+    def transcript(self, file: str) -> Transcript:
+        """The stored transcript *file*; ``CodingError`` naming the known files when absent."""
+        corpus = self.corpus
+        if file in corpus.files:
+            return corpus.get(file)
+        known = ", ".join(corpus.files[:6]) + (" ..." if len(corpus.files) > 6 else "")
+        raise CodingError(f"{file}: no such transcript in this project; known files: {known}")
+
+    def coders(self) -> tuple[str, ...]:
+        """Everyone who has coded, in the order they started."""
+        return tuple(self._db.coders())
+
+    def info(self) -> ProjectInfo:
+        """Counts of transcripts, codes, coders, codings by status, memos and log entries."""
+        return ProjectInfo(
+            path=self.path,
+            id=self.id,
+            schema_version=self._db.schema_version(),
+            transcripts_dir=str(self.transcripts_dir),
+            transcripts=len(self.corpus),
+            codes=len(self.variables()),
+            coders=self.coders(),
+            codings=dict(sorted(self._db.status_counts().items())),
+            memos=len(self._db.memos()),
+            log_entries=len(self._db.log()),
+        )
+
+    # -- coding ---------------------------------------------------------------------------
+
+    def code(
+        self, file: str, start: int, end: int, code: str, *, coder: str, memo: str = ""
+    ) -> int:
+        """Apply *code* to ``text[start:end]`` of *file* for *coder*; the coding's id.
+
+        Coding the same span with the same code twice keeps one coding. Raises
+        ``CodingError`` for an unknown file or code, offsets outside the text, or
+        a span in interviewer speech.
+        """
+        coder = _coder_name(coder)
+        with self._db.transaction():
+            t = self.transcript(file)
+            where = f"{file}, {start}-{end}"
+            self._check_code(code, where)
+            check_span(t, start, end, where=where)
+            found = self._db.find_coding(file, start, end, code, coder, ("active",))
+            if found is not None:
+                if memo:
+                    self._db.set_coding_memo(found, memo)
+                return found
+            (new_id,) = self._db.add_codings(
+                [
+                    NewCoding(
+                        file=file,
+                        start=start,
+                        end=end,
+                        code=code,
+                        coder=coder,
+                        origin="manual",
+                        status="active",
+                        anchor=Anchor.of(t.text, start, end),
+                        memo=memo,
+                    )
+                ]
+            )
+            self._db.append_log(
+                coder,
+                "code",
+                {"id": new_id, "file": file, "start": start, "end": end, "code": code},
+            )
+        return new_id
+
+    def segment(self, ref: Segment | SegmentRef) -> Segment:
+        """The segment *ref* (a ``Segment``, or ``(file, unit, index)``) of a stored transcript."""
+        if isinstance(ref, Segment):
+            t = self.transcript(ref.file)
+            if t.text[ref.start : ref.end] != ref.text:
+                raise CodingError(
+                    f"{ref.file}, {ref.unit} {ref.index}: the segment is from another "
+                    "version of the text; take segments from project.corpus"
+                )
+            return ref
+        file, unit, index = ref
+        segments = self.transcript(file).segments(unit)
+        if not 0 <= index < len(segments):
+            raise CodingError(
+                f"{file}: no {unit} {index}; it has {len(segments)} {unit} segments "
+                f"(0-{len(segments) - 1})"
+            )
+        return segments[index]
+
+    def code_segment(
+        self, segment: Segment | SegmentRef, code: str, *, coder: str, memo: str = ""
+    ) -> int:
+        """Apply *code* to a whole segment (a ``Segment`` or ``(file, unit, index)``)."""
+        seg = self.segment(segment)
+        if not seg.is_respondent:
+            what = f"interviewer speech ({seg.speaker!r})" if seg.speaker else "a heading"
+            raise CodingError(
+                f"{seg.file}, {seg.unit} {seg.index}: {what}; only respondent speech is coded"
+            )
+        return self.code(seg.file, seg.start, seg.end, code, coder=coder, memo=memo)
+
+    def find_phrase(
+        self, file: str, phrase: str, *, segment: Segment | SegmentRef | None = None
+    ) -> tuple[int, int]:
+        """``(start, end)`` of *phrase* in *file* (inside *segment* when given).
+
+        Raises ``CodingError`` when the phrase does not occur, occurs more than
+        once, or occurs only in interviewer speech.
+        """
+        t = self.transcript(file)
+        needle = normalise(phrase)
+        if not needle.strip():
+            raise CodingError(f"{file}: empty phrase; type the words to code")
+        if segment is not None:
+            seg = self.segment(segment)
+            lo, hi, scope = seg.start, seg.end, f"{seg.unit} {seg.index} of {file}"
+        else:
+            lo, hi, scope = 0, len(t.text), file
+        hits = []
+        i = t.text.find(needle, lo)
+        while i >= 0 and i + len(needle) <= hi:
+            hits.append(i)
+            i = t.text.find(needle, i + 1)
+        spoken = [h for h in hits if _respondent_span(t, h, h + len(needle))]
+        if not spoken:
+            where = "only in interviewer speech" if hits else "nowhere"
+            raise CodingError(
+                f"{scope}: phrase {needle!r} occurs {where} there; copy the "
+                "respondent's words exactly from the text"
+            )
+        if len(spoken) > 1:
+            raise CodingError(
+                f"{scope}: phrase {needle!r} occurs {len(spoken)} times (at "
+                f"{', '.join(map(str, spoken[:5]))}); give a longer phrase"
+                + ("" if segment is not None else " or the segment")
+            )
+        return spoken[0], spoken[0] + len(needle)
+
+    def code_phrase(
+        self,
+        file: str,
+        phrase: str,
+        code: str,
+        *,
+        coder: str,
+        segment: Segment | SegmentRef | None = None,
+        memo: str = "",
+    ) -> int:
+        """Apply *code* to *phrase*, found (once) in *file* or inside *segment*."""
+        start, end = self.find_phrase(file, phrase, segment=segment)
+        return self.code(file, start, end, code, coder=coder, memo=memo)
+
+    def coding(self, coding_id: int) -> StoredCoding:
+        """The stored coding *coding_id*; ``CodingError`` when there is none."""
+        found = self._db.coding(int(coding_id))
+        if found is None:
+            raise CodingError(f"no coding with id {coding_id}; see project.codings(status=None)")
+        return found
+
+    def _own(self, coding_id: int, coder: str, *, action: str) -> StoredCoding:
+        c = self.coding(coding_id)
+        if c.status != "active":
+            raise CodingError(
+                f"coding {c.id} is {c.status}, not active; only active codings can "
+                f"be {action}"
+                + (" (accept or reject suggestions)" if c.status == "suggested" else "")
+            )
+        if c.coder != coder:
+            raise CodingError(
+                f"coding {c.id} belongs to coder {c.coder!r}; only its coder can have it {action}"
+            )
+        return c
+
+    def recode(self, coding_id: int, start: int, end: int, *, coder: str) -> None:
+        """Give *coder*'s coding new offsets (narrow it to a phrase, widen it, move it)."""
+        coder = _coder_name(coder)
+        with self._db.transaction():
+            c = self._own(coding_id, coder, action="moved")
+            t = self.transcript(c.file)
+            check_span(t, start, end, where=f"{c.file}, {start}-{end}")
+            if (start, end) == (c.start, c.end):
+                return
+            self._db.move_coding(c.id, start, end, Anchor.of(t.text, start, end))
+            self._db.append_log(
+                coder,
+                "recode",
+                {"id": c.id, "file": c.file, "old": [c.start, c.end], "new": [start, end]},
+            )
+
+    def uncode(self, coding_id: int, *, coder: str) -> None:
+        """Remove *coder*'s coding *coding_id* (the change log keeps what it was)."""
+        coder = _coder_name(coder)
+        with self._db.transaction():
+            c = self._own(coding_id, coder, action="removed")
+            self._db.delete_coding(c.id)
+            if c.source_id is not None:
+                still = [
+                    o
+                    for o in self._db.codings(file=c.file, statuses=("active",))
+                    if o.source_id == c.source_id
+                ]
+                source = self._db.coding(c.source_id)
+                if not still and source is not None and source.status == "accepted":
+                    self._db.set_status(source.id, "suggested")
+            self._db.append_log(
+                coder,
+                "uncode",
+                {
+                    "id": c.id,
+                    "file": c.file,
+                    "start": c.start,
+                    "end": c.end,
+                    "code": c.code,
+                    "memo": c.memo,
+                    "snippet": c.anchor.snippet,
+                },
+            )
+
+    def memo(
+        self,
+        text: str,
+        *,
+        coder: str,
+        coding: int | None = None,
+        code: str | None = None,
+        transcript: str | None = None,
+    ) -> None:
+        """Write *coder*'s memo on one of: a coding (id), a code, or a transcript (file).
+
+        An empty *text* removes the memo.
+        """
+        coder = _coder_name(coder)
+        targets = [t for t in (coding, code, transcript) if t is not None]
+        if len(targets) != 1:
+            raise CodingError(
+                "memo needs exactly one of coding=ID, code=CODE_ID or transcript=FILE"
+            )
+        with self._db.transaction():
+            if coding is not None:
+                c = self._own(coding, coder, action="given a memo")
+                self._db.set_coding_memo(c.id, text)
+                target: dict[str, object] = {"coding": c.id}
+            elif code is not None:
+                self._check_code(code, f"memo on code {code}")
+                self._db.set_memo("code", code, coder, text)
+                target = {"code": code}
+            else:
+                assert transcript is not None
+                self.transcript(transcript)
+                self._db.set_memo("transcript", transcript, coder, text)
+                target = {"transcript": transcript}
+            self._db.append_log(coder, "memo", {**target, "text": text})
+
+    # -- reading codings ------------------------------------------------------------------
+
+    def coding_records(
+        self,
+        *,
+        file: str | None = None,
+        coder: str | None = None,
+        status: str | Sequence[str] | None = "active",
+        code: str | None = None,
+        overlapping: tuple[int, int] | None = None,
+    ) -> list[StoredCoding]:
+        """Stored codings (records) matching every filter given; ``status=None`` for all."""
+        return self._db.codings(
+            file=file, coder=coder, statuses=_statuses(status), code=code, overlapping=overlapping
+        )
+
+    def codings(
+        self,
+        *,
+        coder: str | None = None,
+        status: str | Sequence[str] | None = "active",
+        file: str | None = None,
+        code: str | None = None,
+    ) -> pd.DataFrame:
+        """Codings as a DataFrame: the codings CSV contract plus ``id, origin, status, memo,
+        created, updated``. By default the active codings of every coder."""
+        records = self.coding_records(file=file, coder=coder, status=status, code=code)
+        return frames.codings_table(records, self.corpus, self.variables())
+
+    def memos(self) -> pd.DataFrame:
+        """Every memo: on codes, transcripts and codings (``kind, target, coder, text, ...``)."""
+        return frames.memos_table(self._db.memos(), self._db.codings())
+
+    def log(self) -> pd.DataFrame:
+        """The append-only change log: ``id, at, coder, action, details`` (JSON)."""
+        return frames.log_table(self._db.log())
+
+    # -- importing, suggestions -----------------------------------------------------------
+
+    def _import(
+        self,
+        rows: list,
+        *,
+        action: str,
+        who: str,
+        source: str,
+        status_for: dict[str, str] | None = None,
+    ) -> ImportResult:
+        with self._db.transaction():
+            existing = {
+                (c.file, c.start, c.end, c.code, c.coder)
+                for c in self._db.codings(statuses=("active", "suggested", "accepted", "rejected"))
+            }
+            new, skipped, moved = prepare(
+                rows,
+                self.corpus,
+                self.variables(),
+                lambda: self.codebook,
+                existing,
+                status_for=status_for,
+            )
+            ids = self._db.add_codings(new)
+            if ids:
+                self._db.append_log(
+                    who,
+                    action,
+                    {"source": source, "count": len(ids), "first_id": ids[0], "last_id": ids[-1]},
+                )
+        return ImportResult(added=len(ids), skipped=skipped, reanchored=moved, ids=tuple(ids))
+
+    def import_codings(
+        self, codings: pd.DataFrame | Iterable[Coding], *, source: str = "codings"
+    ) -> ImportResult:
+        """Import codings in the codings CSV contract (``file, start, end, code, coder``).
+
+        A row whose ``text`` is not the transcript's text at its offsets moves to the
+        nearest place where that text is. Rows by coder ``auto`` become suggestions,
+        others active codings; rows already present are skipped. One refused row
+        refuses them all (``CodingsRefused``, one line per row, named after *source*).
+        """
+        rows = rows_of(codings, source=source)
+        return self._import(rows, action="import-codings", who=_who(), source=source)
+
+    def import_suggestions(
+        self, codings: pd.DataFrame | Iterable[Coding], *, coder: str = AUTO_CODER
+    ) -> ImportResult:
+        """Store auto-coder results as suggestions (status ``suggested``) under *coder*.
+
+        Suggestions already stored (also decided ones) are skipped, so re-running
+        the auto-coder adds only new ones.
+        """
+        coder = _coder_name(coder, manual=False)
+        rows = [replace(r, coder=coder) for r in rows_of(codings, source="suggestions")]
+        return self._import(
+            rows,
+            action="import-suggestions",
+            who=coder,
+            source="suggestions",
+            status_for={coder: "suggested"},
+        )
+
+    def _suggestion(self, suggestion_id: int) -> StoredCoding:
+        s = self.coding(suggestion_id)
+        if s.status != "suggested":
+            raise CodingError(f"coding {s.id} is {s.status}, not a pending suggestion")
+        return s
+
+    def accept(self, suggestion_id: int, *, coder: str) -> int:
+        """Accept a suggestion: *coder* gets an active coding of it; its id."""
+        coder = _coder_name(coder)
+        with self._db.transaction():
+            s = self._suggestion(suggestion_id)
+            t = self.transcript(s.file)
+            found = self._db.find_coding(s.file, s.start, s.end, s.code, coder, ("active",))
+            if found is None:
+                (found,) = self._db.add_codings(
+                    [
+                        NewCoding(
+                            file=s.file,
+                            start=s.start,
+                            end=s.end,
+                            code=s.code,
+                            coder=coder,
+                            origin="manual",
+                            status="active",
+                            anchor=Anchor.of(t.text, s.start, s.end),
+                            evidence=s.evidence,
+                            source_id=s.id,
+                        )
+                    ]
+                )
+            self._db.set_status(s.id, "accepted", decided_by=coder)
+            self._db.append_log(
+                coder, "accept", {"suggestion": s.id, "id": found, "file": s.file, "code": s.code}
+            )
+        return found
+
+    def reject(self, suggestion_id: int, *, coder: str) -> None:
+        """Reject a suggestion (it stays stored, with status ``rejected``)."""
+        coder = _coder_name(coder)
+        with self._db.transaction():
+            s = self._suggestion(suggestion_id)
+            self._db.set_status(s.id, "rejected", decided_by=coder)
+            self._db.append_log(
+                coder, "reject", {"suggestion": s.id, "file": s.file, "code": s.code}
+            )
+
+    # -- changed transcripts --------------------------------------------------------------
+
+    def refresh(
+        self,
+        transcripts_dir: str | Path | None = None,
+        *,
+        respondents: str | Path | None = None,
+        threshold: float = FUZZY_THRESHOLD,
+    ) -> RefreshResult:
+        """Re-read the transcripts folder and move every coding to where its text now is.
+
+        *transcripts_dir* defaults to the folder the project was made from (a new
+        folder given here is remembered). Codings whose passage is gone become
+        orphaned, never deleted. One transaction.
+        """
+        folder = Path(transcripts_dir) if transcripts_dir is not None else self.transcripts_dir
+        stored_table = self._db.get_meta("respondents")
+        table = (
+            Path(respondents)
+            if respondents is not None
+            else Path(stored_table)
+            if stored_table and Path(stored_table).is_file()
+            else None
+        )
+        if not folder.is_dir():
+            raise StoreError(
+                f"{folder}: transcripts folder not found; pass the folder the "
+                "transcripts are in now (refresh(transcripts_dir=...), --transcripts)"
+            )
+        with self._db.transaction():
+            result = refresh_from(
+                self._db, folder, respondents=table, who=_who(), threshold=threshold
+            )
+            if transcripts_dir is not None:
+                self._db.set_meta("transcripts_dir", str(folder.resolve()))
+            if respondents is not None:
+                self._db.set_meta("respondents", str(Path(respondents).resolve()))
+        return result
+
+    def orphans(self) -> pd.DataFrame:
+        """Codings whose text disappeared: ``id, file, code, coder, status, snippet, old_start,
+        old_end, memo, updated`` (status: what they were before)."""
+        return frames.orphans_table(self._db.codings(statuses=("orphaned",)))
+
+    def restore(self, coding_id: int, start: int, end: int, *, coder: str) -> None:
+        """Put an orphaned coding back at ``[start:end]`` of its transcript's current text."""
+        coder = _coder_name(coder)
+        with self._db.transaction():
+            c = self.coding(coding_id)
+            if c.status != "orphaned":
+                raise CodingError(f"coding {c.id} is {c.status}, not orphaned; nothing to restore")
+            t = self.transcript(c.file)
+            check_span(t, start, end, where=f"{c.file}, {start}-{end}")
+            self._db.move_coding(c.id, start, end, Anchor.of(t.text, start, end))
+            self._db.set_status(c.id, c.orphaned_from or "active")
+            self._db.append_log(
+                coder, "restore", {"id": c.id, "file": c.file, "start": start, "end": end}
+            )
+
+
+def _respondent_span(t: Transcript, start: int, end: int) -> bool:
+    try:
+        check_span(t, start, end)
+    except CodingError:
+        return False
+    return True

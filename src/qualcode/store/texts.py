@@ -1,0 +1,151 @@
+"""Transcripts in and out of the store, and the checks every coded span must pass.
+
+A stored transcript keeps its normalised text and the paragraph, turn and cue
+structure found when it was read, so that the transcript rebuilt from the
+store has exactly the segments the coder saw, whatever labels were declared
+when the folder was read.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Container
+from pathlib import Path
+
+from qualcode.codebook import Codebook
+from qualcode.corpus import Corpus, Cue, Transcript, Turn
+from qualcode.errors import CodebookError, CodingError
+from qualcode.store.records import StoredTranscript
+
+#: The fields of ``Transcript`` the store keeps (a test checks that none is missed).
+STORED_FIELDS = frozenset(
+    {
+        "file",
+        "text",
+        "format",
+        "turns",
+        "paragraphs",
+        "respondent",
+        "organisation",
+        "attributes",
+        "cues",
+        "headings",
+    }
+)
+
+__all__ = [
+    "STORED_FIELDS",
+    "check_code",
+    "check_span",
+    "corpus_of",
+    "from_stored",
+    "to_stored",
+    "transcript_labels",
+]
+
+
+def to_stored(t: Transcript) -> StoredTranscript:
+    """The stored form of transcript *t*."""
+    structure = {
+        "paragraphs": [list(p) for p in t.paragraphs],
+        "turns": [[u.start, u.end, u.speaker, u.is_respondent, u.label_start] for u in t.turns],
+        "cues": [[c.start, c.end, c.begin_ms, c.end_ms, c.speaker] for c in t.cues],
+        "headings": [list(h) for h in t.headings],
+    }
+    return StoredTranscript(
+        t.file,
+        t.text,
+        t.content_hash,
+        t.format,
+        t.respondent,
+        t.organisation,
+        t.attributes,
+        json.dumps(structure, ensure_ascii=False),
+    )
+
+
+def from_stored(s: StoredTranscript) -> Transcript:
+    """The ``Transcript`` a stored record describes."""
+    structure = json.loads(s.structure)
+    return Transcript(
+        file=s.file,
+        text=s.text,
+        format=s.format,
+        turns=tuple(
+            Turn(a, b, spk, bool(resp), lab) for a, b, spk, resp, lab in structure["turns"]
+        ),
+        paragraphs=tuple((a, b) for a, b in structure["paragraphs"]),
+        respondent=s.respondent,
+        organisation=s.organisation,
+        attributes=s.attributes,
+        cues=tuple(Cue(a, b, t0, t1, spk) for a, b, t0, t1, spk in structure["cues"]),
+        headings=tuple((a, b) for a, b in structure.get("headings", ())),
+    )
+
+
+def corpus_of(stored: list[StoredTranscript], root: Path) -> Corpus:
+    """A ``Corpus`` of stored transcripts, rooted at the folder they came from."""
+    return Corpus(root, tuple(from_stored(s) for s in stored))
+
+
+def transcript_labels(t: Transcript) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The speaker labels of *t*, and those of them that are interviewers.
+
+    Passed back to the reader when the file is read again, so that the new
+    version's turns are found the same way.
+    """
+    speakers = tuple(dict.fromkeys(u.speaker for u in t.turns if u.speaker))
+    interviewers = tuple(
+        dict.fromkeys(u.speaker for u in t.turns if u.speaker and not u.is_respondent)
+    )
+    return speakers, interviewers
+
+
+def check_code(
+    code: str, *, known: Container[str], codebook: Callable[[], Codebook], where: str
+) -> None:
+    """Raise ``CodingError`` (naming *where*) when *code* is not among the *known* code ids.
+
+    *codebook* gives the codebook, asked for only to word the error (close matches).
+    """
+    if code in known:
+        return
+    try:
+        codebook().get(code)
+    except CodebookError as exc:
+        raise CodingError(f"{where}: {exc}") from None
+    raise CodingError(f"{where}: unknown code {code!r}")
+
+
+def check_span(t: Transcript, start: int, end: int, *, where: str | None = None) -> None:
+    """Raise ``CodingError`` unless ``[start:end]`` is a non-empty span of respondent speech."""
+    where = where or f"{t.file}, {start}-{end}"
+    n = len(t.text)
+    if start < 0 or end > n:
+        raise CodingError(
+            f"{where}: offsets outside the text ({t.file} has {n} characters, 0-{n}); "
+            f"offsets count characters of the normalised text, see 'qualcode text {t.file}'"
+        )
+    if end <= start:
+        raise CodingError(
+            f"{where}: empty span (end {end} is not after start {start}); "
+            "a coding needs end > start"
+        )
+    if not t.text[start:end].strip():
+        raise CodingError(f"{where}: the span is only white space; code the words themselves")
+    for lo, hi in t.headings:
+        if lo < end and hi > start:
+            raise CodingError(
+                f"{where}: the span covers the heading {t.text[lo:hi]!r} ({lo}-{hi}), which is "
+                "nobody's speech; narrow the span to the respondent's words"
+            )
+    for turn in t.turns:
+        if turn.is_respondent:
+            continue
+        lo = turn.label_start if turn.label_start is not None else turn.start
+        if lo < end and turn.end > start:
+            raise CodingError(
+                f"{where}: the span covers interviewer speech ({turn.speaker!r} at "
+                f"{turn.start}-{turn.end}); only respondent speech is coded, narrow the span "
+                "to the respondent's words"
+            )
