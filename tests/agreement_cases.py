@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from qualcode import load_corpus
 from qualcode.agreement import MISSING
@@ -126,3 +127,15 @@ def krippendorff_codings(corpus: Corpus) -> pd.DataFrame:
         if value is not None
     ]
     return codings_frame(rows)
+
+
+@pytest.fixture(name="thousand")
+def thousand_fixture(tmp_path: Path) -> Corpus:
+    """Fixture ``thousand``: :func:`thousand_corpus` in a temporary folder."""
+    return thousand_corpus(tmp_path / "verslagen")
+
+
+@pytest.fixture(name="twelve")
+def twelve_fixture(tmp_path: Path) -> Corpus:
+    """Fixture ``twelve``: :func:`twelve_corpus` in a temporary folder."""
+    return twelve_corpus(tmp_path / "verslagen")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from agreement_cases import (
+from agreement_cases import (  # noqa: F401 (fixtures)
     CODEBOOK_YAML,
     KRIPPENDORFF_OBSERVERS,
     THOUSAND,
@@ -16,8 +16,8 @@ from agreement_cases import (
     make_corpus,
     reference_rows,
     reliability_matrix,
-    thousand_corpus,
-    twelve_corpus,
+    thousand_fixture,
+    twelve_fixture,
     write_csv,
 )
 
@@ -36,17 +36,6 @@ from qualcode.agreement import (
 )
 from qualcode.codebook import parse_codebook
 from qualcode.corpus import Corpus
-
-
-@pytest.fixture
-def thousand(tmp_path: Path) -> Corpus:
-    return thousand_corpus(tmp_path / "verslagen")
-
-
-@pytest.fixture
-def twelve(tmp_path: Path) -> Corpus:
-    return twelve_corpus(tmp_path / "verslagen")
-
 
 # -- the coefficients ------------------------------------------------------------------------
 
@@ -328,6 +317,29 @@ def test_to_dict_is_the_json_contract_without_nan(thousand: Corpus) -> None:
         "applied": {"anna": 1000, "bram": 1000},
     }
     assert payload["domain"] is None
+
+
+def test_suggestions_and_rejected_codings_of_a_project_are_not_compared(thousand: Corpus) -> None:
+    anna, bram = reference_rows()
+    frame = codings_frame([*anna, *bram, *anna, ("verslag.txt", 0, 1000, "PLANNING", "bram")])
+    frame["status"] = ["active", "active", "accepted", "suggested", "rejected"]
+    result = agreement(frame, thousand, unit="character")
+    assert round(result.per_code[0].kappa, 3) == 0.318
+    assert result.n_codings == {"anna": 1, "bram": 2}
+
+
+def test_codings_of_a_project(tmp_path: Path, thousand: Corpus) -> None:
+    from qualcode.store import Project
+
+    book = tmp_path / "proef.yaml"
+    book.write_text(CODEBOOK_YAML, encoding="utf-8")
+    anna, bram = reference_rows()
+    with Project.create(tmp_path / "team.qcp", transcripts=thousand, codebook=book) as project:
+        for file, start, end, code, coder in anna + bram:
+            project.code(file, start, end, code, coder=coder)
+        result = agreement(project.codings(), project.corpus, unit="character")
+    assert result.coders == ("bram", "anna")  # in order of first appearance: bram codes 0-50
+    assert round(result.per_code[0].kappa, 3) == 0.318
 
 
 def test_frames_for_notebooks(twelve: Corpus) -> None:

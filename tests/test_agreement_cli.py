@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from agreement_cases import (
+from agreement_cases import (  # noqa: F401 (fixtures)
     CODEBOOK_YAML,
     krippendorff_codings,
     reference_rows,
-    thousand_corpus,
-    twelve_corpus,
+    thousand_fixture,
+    twelve_fixture,
     write_csv,
 )
 from click.testing import CliRunner
@@ -21,16 +21,6 @@ from click.testing import CliRunner
 from qualcode.agreement import agreement, format_table
 from qualcode.cli import main
 from qualcode.corpus import Corpus
-
-
-@pytest.fixture
-def thousand(tmp_path: Path) -> Corpus:
-    return thousand_corpus(tmp_path / "verslagen")
-
-
-@pytest.fixture
-def twelve(tmp_path: Path) -> Corpus:
-    return twelve_corpus(tmp_path / "verslagen")
 
 
 def _run(*args: str | Path):

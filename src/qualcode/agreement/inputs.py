@@ -20,6 +20,10 @@ from qualcode.errors import CodingError
 
 __all__ = ["CheckedCodings", "check_codings", "read_codings"]
 
+#: Statuses of a project's codings that are a coder's own decision; the others
+#: (``suggested``, ``rejected``, ``orphaned``) are not compared.
+COUNTED_STATUSES = ("active", "accepted")
+
 #: Columns :func:`read_codings` adds: the CSV a row came from and its line number there.
 SOURCE_COLUMNS = ("source", "row")
 
@@ -71,7 +75,7 @@ def _origin(frame: pd.DataFrame) -> str:
     return "the codings"
 
 
-def _where(record: dict[str, object], position: int) -> str:
+def _where(record: dict[str, object], position: object) -> str:
     if "source" in record and "row" in record:
         return f"{record['source']}, row {record['row']}"
     return f"codings row {position}"
@@ -83,9 +87,13 @@ def check_codings(codings: pd.DataFrame | Iterable[Coding], corpus: Corpus) -> C
     Raises ``CodingError`` naming the CSV and row for a missing column, an
     empty coder or code, a file that is not in the corpus, offsets outside
     the text or not in order, and a ``text`` column that differs from the
-    transcript at those offsets (the transcript changed after coding).
+    transcript at those offsets (the transcript changed after coding). Rows
+    of a project's codings frame whose ``status`` is not active or accepted
+    (suggestions, rejected and orphaned codings) are left out.
     """
     frame = _as_frame(codings)
+    if "status" in frame.columns:
+        frame = frame[frame["status"].isin(COUNTED_STATUSES)]
     missing = [c for c in REQUIRED_IMPORT_COLUMNS if c not in frame.columns]
     if missing:
         raise CodingError(
@@ -99,7 +107,7 @@ def check_codings(codings: pd.DataFrame | Iterable[Coding], corpus: Corpus) -> C
     ends: list[int] = []
     codes: list[str] = []
     coders: list[str] = []
-    for position, record in enumerate(frame.to_dict(orient="records")):
+    for position, record in zip(frame.index, frame.to_dict(orient="records"), strict=True):
         file, code, coder = (str(record[c]).strip() for c in ("file", "code", "coder"))
         where = _where(record, position)
         try:
