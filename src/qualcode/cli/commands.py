@@ -2,3 +2,5 @@
 
 from qualcode.cli import corpus_cmd  # noqa: F401
 from qualcode.cli import agreement_cmd  # noqa: F401
+from qualcode.cli import interop_cmd  # noqa: F401
+from qualcode.cli import quotes_cmd  # noqa: F401

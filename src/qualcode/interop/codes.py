@@ -14,6 +14,8 @@ import unicodedata
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from functools import cache
+from pathlib import Path
 
 import yaml
 
@@ -91,16 +93,34 @@ def derive_ids(codes: Iterable[refi.Code]) -> dict[str, str]:
     return ids
 
 
+@cache
+def _stop_words(language: str) -> frozenset[str]:
+    # Loaded from spaCy's plain stop_words.py alone: importing spacy.lang.<xx> would also
+    # compile its tokenizer exceptions, seconds for some languages.
+    from importlib.util import find_spec, module_from_spec, spec_from_file_location
+
+    spacy = find_spec("spacy")
+    if spacy is None or not spacy.submodule_search_locations:
+        return frozenset()
+    folder = Path(next(iter(spacy.submodule_search_locations)))
+    spec = spec_from_file_location(
+        f"_stop_words_{language}", folder / "lang" / language / "stop_words.py"
+    )
+    if spec is None or spec.loader is None:
+        return frozenset()
+    module = module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return frozenset(module.STOP_WORDS)
+
+
 def guess_language(texts: Iterable[str], *, default: str = "en") -> str:
     """The language of ``LANGUAGES`` whose stop words are most frequent in *texts*."""
-    from importlib import import_module
-
     counts = Counter(w.lower() for text in texts for w in _WORD.findall(text))
     if not counts:
         return default
     scores: dict[str, int] = {}
     for language in LANGUAGES:
-        stop_words = import_module(f"spacy.lang.{language}.stop_words").STOP_WORDS
+        stop_words = _stop_words(language)
         scores[language] = sum(n for w, n in counts.items() if w in stop_words)
     best = max(LANGUAGES, key=lambda lang: scores[lang])
     return best if scores[best] > 0 else default
