@@ -199,6 +199,15 @@ def test_cli_unknown_codes(reference_csvs, tmp_path: Path, options, message) -> 
     assert result.stderr == message
 
 
+def test_cli_unknown_file_option(reference_csvs) -> None:
+    anna, bram, folder = reference_csvs
+    result = _run(anna, bram, "--transcripts", folder, "--file", "verslag.tx")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: verslag.tx: no such transcript in {folder}; known files: verslag.txt\n"
+    )
+
+
 def test_cli_one_coder(reference_csvs) -> None:
     anna, _, folder = reference_csvs
     result = _run(anna, "--transcripts", folder)
