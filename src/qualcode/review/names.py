@@ -1,0 +1,101 @@
+"""Organisation names in report text, resolved against the respondents table.
+
+An organisation is recognised by its name or any of its aliases (the
+respondents table's ``aliases`` column, ``;``-separated), case-insensitively,
+with or without an article (``de VNG``, ``het COA``), with spaces and hyphens
+interchangeable (``VNG Realisatie`` = ``VNG-Realisatie``), and as the first part
+of a compound (``G40-gemeente``, ``VNG-leden``). The longest name wins
+(``IV-opgave SZW`` before ``SZW``). For ``Ministerie van X`` the short form
+``X`` is known too when it is an acronym (``OCW``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from qualcode.corpus import Corpus
+
+__all__ = ["Mention", "OrganisationNames"]
+
+_ARTICLE = re.compile(r"^(?:de|het|een|'t|’t)\s+", re.IGNORECASE)
+_MINISTRY = re.compile(r"^ministerie\s+van\s+(?P<short>[A-Z&]{2,6})$", re.IGNORECASE)
+_SEP = re.compile(r"[\s\-‐‑–]+")
+
+
+def _key(name: str) -> str:
+    name = _ARTICLE.sub("", name.strip())
+    return _SEP.sub(" ", name).casefold().replace("’", "'")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An organisation named in a text: ``text[start:end]``, resolved to *organisation*.
+
+    *organisation* is None when the name belongs to more than one organisation.
+    """
+
+    start: int
+    end: int
+    organisation: str | None
+    written: str
+
+
+class OrganisationNames:
+    """The names and aliases of the respondents' organisations, ready to find in text."""
+
+    def __init__(self, names: Iterable[tuple[str, str]]) -> None:
+        """*names* are ``(name, organisation)`` pairs; a name of two organisations is ambiguous."""
+        self._orgs: dict[str, str | None] = {}
+        for name, org in names:
+            key = _key(name)
+            if not key:
+                continue
+            if key in self._orgs and self._orgs[key] != org:
+                self._orgs[key] = None
+            else:
+                self._orgs.setdefault(key, org)
+        self.organisations: tuple[str, ...] = tuple(dict.fromkeys(o for _, o in names))
+        alternatives = sorted(self._orgs, key=len, reverse=True)
+        body = "|".join(r"[\s\-‐‑–]+".join(map(re.escape, k.split(" "))) for k in alternatives)
+        self._pattern = (
+            re.compile(
+                rf"(?<![\w\-])(?:(?:de|het|een|'t|’t)\s+)?(?P<name>{body})"
+                r"(?:[-‐‑]\w+|['’]s)?(?!\w)",
+                re.IGNORECASE,
+            )
+            if alternatives
+            else None
+        )
+
+    @classmethod
+    def from_corpus(cls, corpus: Corpus) -> OrganisationNames:
+        """Names from the corpus's respondents table (or its transcripts' organisations)."""
+        pairs: list[tuple[str, str]] = []
+        rows = corpus.respondents.rows if corpus.respondents is not None else ()
+        for row in rows:
+            pairs.append((row.organisation, row.organisation))
+            pairs.extend((alias, row.organisation) for alias in row.aliases)
+        for t in corpus.transcripts:
+            if t.organisation:
+                pairs.append((t.organisation, t.organisation))
+        for _, org in list(pairs):
+            m = _MINISTRY.match(org)
+            if m and m.group("short").isupper():
+                pairs.append((m.group("short"), org))
+        return cls(pairs)
+
+    def resolve(self, name: str) -> str | None:
+        """The organisation called *name* (any known name or alias), or None."""
+        return self._orgs.get(_key(name))
+
+    def find(self, text: str, start: int = 0, end: int | None = None) -> list[Mention]:
+        """Every organisation named in ``text[start:end]``, in order."""
+        if self._pattern is None:
+            return []
+        stop = len(text) if end is None else end
+        return [
+            Mention(m.start(), m.end(), self._orgs.get(_key(m.group("name"))), m.group())
+            for m in self._pattern.finditer(text, start, stop)
+        ]

@@ -1,0 +1,264 @@
+"""Reading a draft report into clean text that remembers where each line came from.
+
+Plain text (``.txt``, ``.md``) is read line by line; text extracted from a PDF
+is plain text too, with page furniture in it: running headers and footers,
+page numbers, form feeds (``\\f``) between pages, and words hyphenated at the end
+of a line. Those lines are dropped and hyphenated words joined, while every
+kept line keeps its line number in the file. A ``.docx`` or ``.odt`` report is
+read paragraph by paragraph; its "line" is the paragraph's number among the
+document's non-empty paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from qualcode.corpus.model import normalise
+from qualcode.errors import CorpusError, ReviewError
+
+__all__ = ["REPORT_SUFFIXES", "ReportText", "clean_lines", "read_report", "report_from_text"]
+
+REPORT_SUFFIXES = (".txt", ".md", ".docx", ".odt")
+
+#: A line that is nothing but a page number: ``12``, ``- 12 -``, ``pagina 12``, ``12 van 40``.
+_PAGE_NUMBER = re.compile(
+    r"(?:[-–—]\s*)?(?:(?:pagina|page|blz\.?|p\.)\s*)?\d{1,4}(?:\s*(?:van|of|/)\s*\d{1,4})?"
+    r"(?:\s*[-–—])?",
+    re.IGNORECASE,
+)
+#: A title with a page number: ``Evaluatie Wet inburgering — pagina 12``, ``12 | Evaluatie``.
+_TITLED_PAGE = re.compile(
+    r"[^\n]{1,90}?\s[|·•—–-]\s*(?:pagina|page|blz\.?|p\.)\s*\d{1,4}(?:\s*(?:van|of)\s*\d{1,4})?"
+    r"|[^\n]{1,90}?\s*[|·•]\s*\d{1,4}"
+    r"|(?:(?:pagina|page|blz\.?|p\.)\s*)?\d{1,4}\s*[|·•]\s*[^\n]{1,90}",
+    re.IGNORECASE,
+)
+_MARKUP_START = re.compile(r"\s*(?:[#>*+|`-]|\d+[.)]\s)")
+_CONJUNCTIONS = frozenset({"en", "of", "tot", "noch", "and", "or"})
+_HYPHEN_END = re.compile(r"(?P<stem>\w+)-$")
+_FIRST_WORD = re.compile(r"(?P<word>(?P<letters>\w[\w'’-]*)\S*)(?P<rest>.*)$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class ReportText:
+    """A report's clean text and, for any offset into it, the report line it came from.
+
+    ``numbers[k]`` is the line (or paragraph) number of the text that starts at
+    ``starts[k]``; ``removed`` counts the page-furniture lines left out.
+    """
+
+    path: str
+    text: str
+    starts: tuple[int, ...]
+    numbers: tuple[int, ...]
+    removed: int = 0
+    paragraph_numbers: bool = False
+
+    def line_at(self, offset: int) -> int:
+        """The 1-based report line (or paragraph) where *offset* of :attr:`text` lies."""
+        k = bisect_right(self.starts, offset) - 1
+        return self.numbers[max(k, 0)]
+
+
+def _is_page_number(line: str) -> bool:
+    return bool(_PAGE_NUMBER.fullmatch(line.strip()))
+
+
+def _is_titled_page(line: str) -> bool:
+    stripped = line.strip()
+    return len(stripped) <= 110 and bool(_TITLED_PAGE.fullmatch(stripped))
+
+
+def _repeated_furniture(lines: Sequence[str], pages: bool) -> set[str]:
+    """Lines repeated at page breaks (digits masked): running headers and footers.
+
+    With form feeds, a short line met at least twice next to a page break
+    counts. Without them, a short line that recurs at least three times, at
+    least 15 lines apart, and is no Markdown or list syntax, counts.
+    """
+
+    def key(line: str) -> str:
+        return re.sub(r"\d+", "#", line.strip())
+
+    found: set[str] = set()
+    if pages:
+        near: Counter[str] = Counter()
+        for i, line in enumerate(lines):
+            if "\f" not in line:
+                continue
+            for j in range(max(0, i - 3), min(len(lines), i + 4)):
+                candidate = lines[j].replace("\f", "").strip()
+                if candidate and len(candidate) <= 110:
+                    near[key(candidate)] += 1
+        found |= {k for k, n in near.items() if n >= 2}
+        return found
+    where: dict[str, list[int]] = {}
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped and len(stripped) <= 100 and not _MARKUP_START.match(line):
+            where.setdefault(key(stripped), []).append(i)
+    for k, idx in where.items():
+        if len(idx) >= 3 and all(b - a >= 15 for a, b in zip(idx, idx[1:], strict=False)):
+            found.add(k)
+    return found
+
+
+def _furniture(lines: Sequence[str]) -> list[bool]:
+    """For each line: is it page furniture (page number, running header or footer)?"""
+    pages = any("\f" in line for line in lines)
+    repeated = _repeated_furniture(lines, pages)
+    out = []
+    for line in lines:
+        stripped = line.replace("\f", "").strip()
+        masked = re.sub(r"\d+", "#", stripped)
+        out.append(
+            bool(stripped)
+            and (_is_page_number(stripped) or _is_titled_page(stripped) or masked in repeated)
+        )
+    return out
+
+
+def _join_hyphenated(lines: list[tuple[int, str]], known: Callable[[str], bool] | None) -> None:
+    """Join words hyphenated at a line end, in place (the joined word moves up one line).
+
+    ``samen-`` + ``werking`` becomes ``samenwerking``; a hyphen after a digit or
+    capital (``G40-`` + ``gemeente``), before a capital (``Noord-`` +
+    ``Holland``) or before a conjunction (``zorg-`` + ``en welzijn``) is real and
+    kept. *known*, when given, decides between ``samen-werking`` and
+    ``samenwerking`` by which form it knows.
+    """
+    for i in range(len(lines) - 1):
+        number, line = lines[i]
+        line = line.rstrip()
+        m = _HYPHEN_END.search(line)
+        nxt_number, nxt = lines[i + 1]
+        w = _FIRST_WORD.match(nxt.lstrip())
+        if not m or not w or w.group("letters").lower() in _CONJUNCTIONS:
+            continue
+        stem, word, letters = m.group("stem"), w.group("word"), w.group("letters")
+        soft = stem[-1].islower() and letters[0].islower()
+        keep = not soft
+        if soft and known is not None:
+            keep = known(f"{stem}-{letters}") and not known(stem + letters)
+        lines[i] = (number, line[: m.start("stem")] + stem + ("-" if keep else "") + word)
+        lines[i + 1] = (nxt_number, w.group("rest").lstrip())
+
+
+def clean_lines(
+    lines: Sequence[str], *, known: Callable[[str], bool] | None = None
+) -> tuple[list[tuple[int, str]], int]:
+    """Plain-text report lines without page furniture, hyphenated line ends joined.
+
+    Returns the kept lines as ``(line number, text)`` and the number of
+    furniture lines removed. A page break inside a paragraph (the text before
+    it does not end a sentence, or the text after it starts in lower case)
+    disappears with the blank lines around it, so the paragraph, and a quote in
+    it, runs on.
+    """
+    furniture = _furniture(lines)
+    kept: list[tuple[int, str]] = []
+    i = 0
+    while i < len(lines):
+        if not furniture[i]:
+            kept.append((i + 1, lines[i].replace("\f", "")))
+            i += 1
+            continue
+        # a run of furniture and blank lines: the page break
+        j = i
+        while j < len(lines) and (furniture[j] or not lines[j].replace("\f", "").strip()):
+            j += 1
+        while kept and not kept[-1][1].strip():
+            kept.pop()
+        before = kept[-1][1].rstrip() if kept else ""
+        after = lines[j].lstrip() if j < len(lines) else ""
+        runs_on = bool(before and after) and (
+            not before.endswith((".", "!", "?", ":")) or after[:1].islower()
+        )
+        if not runs_on and kept and after:
+            kept.append((i + 1, ""))
+        i = j
+    _join_hyphenated(kept, known)
+    return kept, sum(furniture)
+
+
+def _assemble(
+    path: str, blocks: Sequence[tuple[int, str]], sep: str, *, removed: int, paragraphs: bool
+) -> ReportText:
+    parts: list[str] = []
+    starts: list[int] = []
+    numbers: list[int] = []
+    pos = 0
+    for number, block in blocks:
+        if parts:
+            parts.append(sep)
+            pos += len(sep)
+        starts.append(pos)
+        numbers.append(number)
+        parts.append(block)
+        pos += len(block)
+    return ReportText(path, "".join(parts), tuple(starts), tuple(numbers), removed, paragraphs)
+
+
+def report_from_text(
+    text: str, *, path: str = "<text>", known: Callable[[str], bool] | None = None
+) -> ReportText:
+    """A plain-text (or PDF-extracted) report, cleaned: see :func:`clean_lines`."""
+    lines = normalise(text).split("\n")
+    blocks, removed = clean_lines(lines, known=known)
+    return _assemble(path, blocks, "\n", removed=removed, paragraphs=False)
+
+
+def _decode(path: Path, data: bytes) -> str:
+    if b"\x00" in data[:8192]:
+        raise ReviewError(
+            f"{path.name}: looks like a binary file, not a text report; "
+            "pass the report as .txt, .md, .docx or .odt (extract a PDF with pdftotext first)"
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def read_report(path: str | Path, *, known: Callable[[str], bool] | None = None) -> ReportText:
+    """Read the draft report at *path* (``.txt``, ``.md``, ``.docx`` or ``.odt``).
+
+    *known* tells whether a word exists (e.g. in the transcripts), to choose how
+    a word hyphenated at a line end is joined. Raises ``ReviewError`` for a
+    missing, empty or unreadable file.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise ReviewError(f"{path}: report not found; pass the path of an existing draft report")
+    if suffix == ".pdf":
+        raise ReviewError(
+            f"{path.name}: PDF is not read directly; extract its text first "
+            f"(e.g. pdftotext {path.name} {path.stem}.txt) and check the .txt"
+        )
+    if suffix not in REPORT_SUFFIXES:
+        raise ReviewError(
+            f"{path.name}: unsupported report format {suffix or '(none)'}; "
+            f"use one of {', '.join(REPORT_SUFFIXES)}"
+        )
+    data = path.read_bytes()
+    if not data.strip(b"\xef\xbb\xbf \t\r\n\f"):
+        raise ReviewError(f"{path.name}: the report is empty; pass a draft report with text")
+    if suffix in (".docx", ".odt"):
+        from qualcode.corpus.readers import read_docx, read_odt
+
+        try:
+            raw = (read_docx if suffix == ".docx" else read_odt)(path).text
+        except CorpusError as exc:
+            raise ReviewError(str(exc)) from None
+        paragraphs = [normalise(p) for p in raw.split("\n\n") if p.strip()]
+        if not paragraphs:
+            raise ReviewError(f"{path.name}: the report has no text; pass a draft report with text")
+        blocks = list(enumerate(paragraphs, start=1))
+        return _assemble(str(path), blocks, "\n\n", removed=0, paragraphs=True)
+    return report_from_text(_decode(path, data), path=str(path), known=known)

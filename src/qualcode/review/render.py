@@ -1,0 +1,230 @@
+"""A quote check as text (for the terminal), JSON (the contract) or HTML (for reviewers).
+
+JSON::
+
+    {"report": ..., "threshold": 0.7,
+     "quotes": [{"text", "line", "attributed_to", "attribution", "attribution_kind",
+                 "status", "words",
+                 "matches": [{"file", "organisation", "start", "end", "similarity",
+                              "pieces", "passage"}],
+                 "diff", "closest"}],
+     "summary": {"verified": n, "altered": n, "misattributed": n, "not_found": n,
+                 "unattributed": n},
+     "terms": [{"text", "line"}], "notes": [...]}
+
+``start``/``end`` are offsets into the transcript's normalised text
+(``qualcode text``); ``passage`` is that text; ``diff`` is null when the quote
+matches its passage word for word.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+from qualcode.review.align import DiffOp
+from qualcode.review.model import STATUSES, Match, QuoteCheck, QuoteResult
+
+__all__ = ["to_html", "to_json", "to_text", "to_dict"]
+
+_LABEL = {
+    "verified": "verified",
+    "altered": "ALTERED",
+    "misattributed": "MISATTRIBUTED",
+    "not_found": "NOT FOUND",
+    "unattributed": "unattributed",
+}
+_CONTEXT_CHARS = 240
+
+
+def _passage(check: QuoteCheck, m: Match) -> str | None:
+    if check.corpus is None:
+        return None
+    return check.corpus.get(m.file).text[m.start : m.end]
+
+
+def _match_dict(check: QuoteCheck, m: Match) -> dict[str, Any]:
+    return {
+        "file": m.file,
+        "organisation": m.organisation,
+        "start": m.start,
+        "end": m.end,
+        "similarity": m.similarity,
+        "pieces": [list(p) for p in m.pieces],
+        "passage": _passage(check, m),
+    }
+
+
+def to_dict(check: QuoteCheck) -> dict[str, Any]:
+    """The check as plain data, in the JSON contract (see the module docstring)."""
+    quotes = []
+    for r in check.results:
+        quotes.append(
+            {
+                "text": r.text,
+                "line": r.line,
+                "attributed_to": r.attributed_to,
+                "attribution": r.attribution.text,
+                "attribution_kind": r.attribution.kind,
+                "status": r.status,
+                "words": r.quote.words,
+                "matches": [_match_dict(check, m) for m in r.matches],
+                "diff": r.diff_text,
+                "closest": _match_dict(check, r.closest) if r.closest is not None else None,
+            }
+        )
+    return {
+        "report": check.report,
+        "threshold": check.threshold,
+        "quotes": quotes,
+        "summary": check.summary,
+        "terms": [{"text": t.text, "line": t.line} for t in check.terms],
+        "notes": list(check.notes),
+    }
+
+
+def to_json(check: QuoteCheck) -> str:
+    """The check as JSON text (UTF-8 characters kept, indented)."""
+    return json.dumps(to_dict(check), ensure_ascii=False, indent=2)
+
+
+def _summary_line(check: QuoteCheck) -> str:
+    counts = check.summary
+    parts = [f"{counts[s]} {s.replace('_', ' ')}" for s in STATUSES if counts[s]]
+    return f"{check.report}: {len(check)} quotes" + (f" ({', '.join(parts)})" if parts else "")
+
+
+def _where(m: Match) -> str:
+    return f"{m.file} [{m.start}:{m.end}] {m.organisation or '?'} (similarity {m.similarity:.2f})"
+
+
+def to_text(check: QuoteCheck) -> str:
+    """A plain-text report: the summary, then problems in detail, then the other quotes."""
+    lines = [_summary_line(check)]
+    listed_problem = False
+    for r in check.problems_first():
+        head = f"{_LABEL[r.status]:<13} line {r.line:<5} "
+        who = r.attributed_to or (
+            f"({r.attribution.kind})" if r.attribution.kind != "none" else "(no attribution)"
+        )
+        short = r.text if len(r.text) <= 90 else r.text[:87] + "..."
+        if not r.problem:
+            if listed_problem:
+                lines.append("")
+                listed_problem = False
+            where = _where(r.matches[0]) if r.matches else "no match"
+            lines.append(f"{head}{who}: “{short}” -> {where}")
+            continue
+        lines.append("")
+        listed_problem = True
+        lines.append(f"{head}{who}")
+        lines.append(f"  quote:       “{r.text}”")
+        if r.attribution.text:
+            lines.append(f"  attribution: {r.attribution.text}")
+        if r.matches:
+            lines.append(f"  found in:    {_where(r.matches[0])}")
+            for m in r.matches[1:4]:
+                lines.append(f"  also:        {_where(m)}")
+        elif r.closest is not None:
+            lines.append(
+                f"  closest:     {_where(r.closest)}, below the threshold {check.threshold:.2f}"
+            )
+        if r.diff_text:
+            lines.append(f"  diff:        {r.diff_text}")
+    if check.terms:
+        lines.append("")
+        lines.append(f"{len(check.terms)} short quoted passages taken for terms (not checked)")
+    for note in check.notes:
+        lines.append(f"note: {note}")
+    return "\n".join(lines) + "\n"
+
+
+_CSS = """
+body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
+h1{font-size:1.4rem} .summary span{margin-right:1rem}
+.card{border:1px solid #ccc;border-left:6px solid #999;border-radius:4px;padding:.6rem 1rem;
+margin:.8rem 0} .altered{border-left-color:#d98c00} .misattributed{border-left-color:#c0392b}
+.not_found{border-left-color:#8e0000} .verified{border-left-color:#2e8b57}
+.unattributed{border-left-color:#7f8c8d} .status{font-weight:bold;text-transform:uppercase}
+blockquote{margin:.4rem 0;padding-left:.8rem;border-left:3px solid #ddd}
+del{background:#fbd3d3;text-decoration:line-through} ins{background:#cdeccd;text-decoration:none}
+mark{background:#fff3a8} .context{color:#555;font-size:.92rem} .meta{color:#555;font-size:.9rem}
+.gap{color:#777}
+"""
+
+
+def _diff_html(ops: tuple[DiffOp, ...]) -> str:
+    out = []
+    for op in ops:
+        if op.kind == "equal":
+            out.append(html.escape(" ".join(op.written)))
+        elif op.kind in ("elision", "insertion"):
+            out.append(f'<span class="gap">{html.escape(" ".join(op.written))}</span>')
+        else:
+            if op.said:
+                out.append(f"<del>{html.escape(' '.join(op.said))}</del>")
+            if op.written:
+                out.append(f"<ins>{html.escape(' '.join(op.written))}</ins>")
+    return " ".join(out)
+
+
+def _context_html(check: QuoteCheck, m: Match) -> str:
+    if check.corpus is None:
+        return ""
+    text = check.corpus.get(m.file).text
+    lo = max(0, m.start - _CONTEXT_CHARS)
+    hi = min(len(text), m.end + _CONTEXT_CHARS)
+    spans = m.pieces or ((m.start, m.end),)
+    parts = ["…" if lo else ""]
+    pos = lo
+    for a, b in spans:
+        parts.append(html.escape(text[pos:a]))
+        parts.append(f"<mark>{html.escape(text[a:b])}</mark>")
+        pos = b
+    parts.append(html.escape(text[pos:hi]))
+    parts.append("…" if hi < len(text) else "")
+    return "".join(parts).replace("\n", "<br>")
+
+
+def _card(check: QuoteCheck, r: QuoteResult) -> str:
+    who = r.attributed_to or {
+        "document": "a document",
+        "respondent": "a respondent (no organisation named)",
+    }.get(r.attribution.kind, "nobody")
+    rows = [
+        f'<div class="card {r.status}">',
+        f'<div><span class="status">{html.escape(_LABEL[r.status])}</span> · line {r.line} · '
+        f"attributed to <b>{html.escape(who)}</b></div>",
+        f"<blockquote>“{html.escape(r.text)}”</blockquote>",
+    ]
+    if r.attribution.text:
+        rows.append(f'<div class="meta">attribution: {html.escape(r.attribution.text)}</div>')
+    if r.diff:
+        rows.append(f"<div>diff: {_diff_html(r.diff)}</div>")
+    shown = r.matches[:3] or ((r.closest,) if r.closest is not None else ())
+    for m in shown:
+        label = "found in" if r.matches else "closest (below threshold)"
+        rows.append(f'<div class="meta">{label}: {html.escape(_where(m))}</div>')
+        rows.append(f'<div class="context">{_context_html(check, m)}</div>')
+    rows.append("</div>")
+    return "\n".join(rows)
+
+
+def to_html(check: QuoteCheck) -> str:
+    """A self-contained HTML page: summary, then problems first, with diff and context."""
+    counts = check.summary
+    summary = "".join(
+        f'<span class="{s}">{html.escape(s.replace("_", " "))}: <b>{counts[s]}</b></span>'
+        for s in STATUSES
+    )
+    notes = "".join(f"<li>{html.escape(n)}</li>" for n in check.notes)
+    body = "\n".join(_card(check, r) for r in check.problems_first())
+    return (
+        '<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8">'
+        f"<title>Quote check: {html.escape(check.report)}</title><style>{_CSS}</style></head>"
+        f"<body><h1>Quote check: {html.escape(check.report)}</h1>"
+        f'<p class="summary">{summary}</p>'
+        + (f'<ul class="notes">{notes}</ul>' if notes else "")
+        + f"{body or '<p>No quotes found.</p>'}</body></html>\n"
+    )

@@ -1,0 +1,48 @@
+"""Words for quote matching: one tokenizer for report quotes and transcripts alike.
+
+A quote is compared word by word. Before comparing, a word is normalised:
+Unicode NFKC, apostrophes (’ ‘ ` ´ ′) become ``'``, dashes (‐ ‑ – — −) become
+``-``, soft hyphens are dropped, and the word is case-folded. Punctuation
+between words (commas, full stops, quote marks, dashes between words) is not a
+word and never makes a quote *altered*; whitespace never counts.
+
+Case is ignored on purpose: report authors capitalise the first word of a
+quote that started mid-sentence, and a changed capital is not a changed word.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = ["Token", "norm_word", "tokenize"]
+
+#: A word: letters or digits, with inner hyphens/apostrophes, and inner
+#: ``.``/``,`` between digits (``1.000``, ``2,5``).
+_WORD = re.compile(r"\w+(?:(?:[-'’‘`´′‐‑–\u00ad]|(?<=\d)[.,](?=\d))\w+)*")
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "′": "'"})
+_DASHES = str.maketrans({"‐": "-", "‑": "-", "–": "-", "—": "-", "−": "-"})
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word: its normalised form and where it is, ``text[start:end]``."""
+
+    norm: str
+    start: int
+    end: int
+
+
+def norm_word(word: str) -> str:
+    """The comparison form of one *word*: NFKC, unified apostrophes and dashes, case-folded."""
+    word = unicodedata.normalize("NFKC", word).replace("\u00ad", "")
+    return word.translate(_APOSTROPHES).translate(_DASHES).casefold()
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """The words of ``text[start:end]``, with offsets into *text*."""
+    stop = len(text) if end is None else end
+    return [
+        Token(norm_word(m.group()), m.start(), m.end()) for m in _WORD.finditer(text, start, stop)
+    ]
