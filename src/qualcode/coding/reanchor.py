@@ -169,17 +169,25 @@ def nearest_occurrence(text: str, snippet: str, *, near: int) -> int | None:
     return min(found, key=lambda p: (abs(p - near), p)) if found else None
 
 
+def _plausible(anchor: Anchor, text: str, start: int, end: int, expected: int) -> float | None:
+    """A rank for a candidate place (higher is better), or None when it is another passage.
+
+    A candidate counts when its surroundings match the stored context, or when
+    it lies about where the old position maps to.
+    """
+    context = _context_score(anchor, text, start, end)
+    distance = abs(start - expected)
+    if context < _CONTEXT_TRUSTED and distance > max(len(anchor.snippet), 40):
+        return None  # the same words elsewhere, in another passage
+    return context - 20.0 * min(1.0, distance / 2000)
+
+
 def _exact(anchor: Anchor, text: str, expected: int) -> Placement | None:
     length = len(anchor.snippet)
-    tolerance = max(length, 40)
     best: tuple[float, int] | None = None
     for p in _occurrences(text, anchor.snippet):
-        context = _context_score(anchor, text, p, p + length)
-        distance = abs(p - expected)
-        if context < _CONTEXT_TRUSTED and distance > tolerance:
-            continue  # the same words elsewhere, in another passage
-        rank = context - 20.0 * min(1.0, distance / 2000)
-        if best is None or rank > best[0]:
+        rank = _plausible(anchor, text, p, p + length, expected)
+        if rank is not None and (best is None or rank > best[0]):
             best = (rank, p)
     if best is None:
         return None
@@ -213,7 +221,8 @@ def _fuzzy(
         found = fuzz.partial_ratio_alignment(snippet, window)
         if found is not None:
             s, e = _snap(text, lo + found.dest_start, lo + found.dest_end, anchor)
-            candidates.append((fuzz.ratio(snippet, text[s:e]), s, e))
+            if _plausible(anchor, text, s, e, a) is not None:
+                candidates.append((fuzz.ratio(snippet, text[s:e]), s, e))
     if not candidates:
         return None
     score, s, e = max(candidates, key=lambda c: c[0])

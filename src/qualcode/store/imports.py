@@ -10,6 +10,7 @@ from __future__ import annotations
 import numbers
 from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -21,7 +22,15 @@ from qualcode.errors import CodingError
 from qualcode.store.records import NewCoding
 from qualcode.store.texts import check_code, check_span
 
-__all__ = ["AUTO_CODER", "CodingsRefused", "ImportResult", "IncomingRow", "prepare", "rows_of"]
+__all__ = [
+    "AUTO_CODER",
+    "CodingsRefused",
+    "ImportResult",
+    "IncomingRow",
+    "prepare",
+    "read_import_csv",
+    "rows_of",
+]
 
 #: The coder name of the automatic coder; its codings are suggestions.
 AUTO_CODER = "auto"
@@ -96,7 +105,7 @@ def rows_of(data: pd.DataFrame | Iterable[Coding], *, source: str) -> list[Incom
     has = set(data.columns)
     rows = []
     for i, r in enumerate(data.to_dict(orient="records")):
-        line = int(r["row"]) if "row" in has else i + 2
+        line = i + 2  # the line in the CSV, its header being line 1
         text = r.get("text") if "text" in has else None
         where = f"{source}, row {line}"
         start, end = _offset(r["start"]), _offset(r["end"])
@@ -123,6 +132,29 @@ def rows_of(data: pd.DataFrame | Iterable[Coding], *, source: str) -> list[Incom
             )
         )
     return rows
+
+
+def read_import_csv(path: str | Path) -> pd.DataFrame:
+    """A codings CSV, every cell as text, for :func:`rows_of` to check row by row.
+
+    Unlike ``read_codings_csv`` it does not stop at the first bad offset, so that
+    an import can report every refused row. Raises ``CodingError`` when the file
+    is missing or is not a readable CSV.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise CodingError(f"{path}: codings file not found")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except pd.errors.EmptyDataError:
+        raise CodingError(
+            f"{path.name}: the codings file is empty; expected a header with "
+            f"{', '.join(REQUIRED_IMPORT_COLUMNS)}"
+        ) from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise CodingError(f"{path.name}: not a readable CSV ({str(exc).splitlines()[0]})") from None
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    return frame
 
 
 def _str(value: object) -> str:

@@ -32,7 +32,7 @@ from qualcode.corpus import Corpus, Segment, Transcript, load_corpus, normalise
 from qualcode.errors import CodingError, CorpusError, StoreError
 from qualcode.store import frames
 from qualcode.store.db import MEMORY, CodeRow, Database
-from qualcode.store.imports import AUTO_CODER, ImportResult, prepare, rows_of
+from qualcode.store.imports import AUTO_CODER, ImportResult, prepare, read_import_csv, rows_of
 from qualcode.store.records import STATUSES, NewCoding, StoredCoding
 from qualcode.store.refresh import RefreshResult, refresh_from
 from qualcode.store.texts import check_code, check_span, corpus_of, to_stored
@@ -606,15 +606,24 @@ class Project:
         return ImportResult(added=len(ids), skipped=skipped, reanchored=moved, ids=tuple(ids))
 
     def import_codings(
-        self, codings: pd.DataFrame | Iterable[Coding], *, source: str = "codings"
+        self,
+        codings: str | Path | pd.DataFrame | Iterable[Coding],
+        *,
+        source: str | None = None,
     ) -> ImportResult:
         """Import codings in the codings CSV contract (``file, start, end, code, coder``).
 
-        A row whose ``text`` is not the transcript's text at its offsets moves to the
-        nearest place where that text is. Rows by coder ``auto`` become suggestions,
-        others active codings; rows already present are skipped. One refused row
-        refuses them all (``CodingsRefused``, one line per row, named after *source*).
+        *codings* is a codings CSV path, a DataFrame or ``Coding`` records. A row
+        whose ``text`` is not the transcript's text at its offsets moves to the
+        nearest place where that text is. Rows by coder ``auto`` become
+        suggestions, others active codings; rows already present are skipped.
+        One refused row refuses them all (``CodingsRefused``, one line per row,
+        named after *source*, default the CSV's name).
         """
+        if isinstance(codings, str | Path):
+            source = source or Path(codings).name
+            codings = read_import_csv(codings)
+        source = source or "codings"
         rows = rows_of(codings, source=source)
         return self._import(rows, action="import-codings", who=_who(), source=source)
 
