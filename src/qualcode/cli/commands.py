@@ -4,3 +4,4 @@ from qualcode.cli import corpus_cmd  # noqa: F401
 from qualcode.cli import agreement_cmd  # noqa: F401
 from qualcode.cli import interop_cmd  # noqa: F401
 from qualcode.cli import quotes_cmd  # noqa: F401
+from qualcode.cli import project_cmd  # noqa: F401
