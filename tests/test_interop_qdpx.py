@@ -95,3 +95,130 @@ def test_atlas_codebook_tree() -> None:
     top = project.codebook.children("")
     assert len(top) == 1
     assert len(project.codebook.children(top[0].guid)) == 2
+
+
+G = "00000000-0000-4000-8000-{:012d}".format
+SYNTHETIC = f"""<Project xmlns="urn:QDA-XML:project:1.0" name="mixed" origin="Test 1.0">
+ <Users><User guid="{G(1)}" name="Eva"/></Users>
+ <CodeBook><Codes><Code guid="{G(2)}" name="Geld" isCodable="true"/></Codes></CodeBook>
+ <Variables><Variable guid="{G(3)}" name="Organisatie" typeOfVariable="Text"/>
+  <Variable guid="{G(4)}" name="Leeftijd" typeOfVariable="Integer"/></Variables>
+ <Cases><Case guid="{G(5)}" name="R9">
+   <VariableValue><VariableRef targetGUID="{G(3)}"/><TextValue>VNG</TextValue></VariableValue>
+   <VariableValue><VariableRef targetGUID="{G(4)}"/><IntegerValue>52</IntegerValue></VariableValue>
+   <SourceRef targetGUID="{G(10)}"/></Case>
+  <Case guid="{G(6)}" name="R10"><SelectionRef targetGUID="{G(11)}"/></Case></Cases>
+ <Sources>
+  <TextSource guid="{G(10)}" name="interview" plainTextPath="internal://{G(10)}.txt">
+   <PlainTextSelection guid="{G(11)}" startPosition="4" endPosition="8" creatingUser="{G(1)}">
+    <Coding guid="{G(12)}" creatingUser="{G(1)}"><CodeRef targetGUID="{G(2)}"/></Coding>
+   </PlainTextSelection>
+   <PlainTextSelection guid="{G(13)}" startPosition="5" endPosition="900">
+    <Coding guid="{G(14)}"><CodeRef targetGUID="{G(2)}"/></Coding></PlainTextSelection>
+   <PlainTextSelection guid="{G(15)}" startPosition="0" endPosition="3">
+    <Description>alleen een opmerking</Description></PlainTextSelection>
+   <PlainTextSelection guid="{G(16)}" startPosition="0" endPosition="3">
+    <Coding guid="{G(17)}"><CodeRef targetGUID="{G(99)}"/></Coding></PlainTextSelection>
+   <NoteRef targetGUID="{G(30)}"/>
+  </TextSource>
+  <PDFSource guid="{G(20)}" name="rapport.pdf" path="internal://{G(20)}.pdf">
+   <PDFSelection guid="{G(21)}" page="1" firstX="0" firstY="0" secondX="9" secondY="9"/>
+   <Representation guid="{G(22)}" plainTextPath="internal://{G(22)}.txt">
+    <PlainTextSelection guid="{G(23)}" startPosition="0" endPosition="7">
+     <Coding guid="{G(24)}"><CodeRef targetGUID="{G(2)}"/></Coding></PlainTextSelection>
+   </Representation></PDFSource>
+  <PDFSource guid="{G(25)}" name="scan.pdf" path="internal://{G(25)}.pdf"/>
+  <PictureSource guid="{G(26)}" name="foto.jpg" path="internal://{G(26)}.jpg">
+   <PictureSelection guid="{G(27)}" firstX="0" firstY="0" secondX="1" secondY="1"/></PictureSource>
+  <AudioSource guid="{G(28)}" name="opname.mp3" path="relative:///opname.mp3"/>
+ </Sources>
+ <Notes>
+  <Note guid="{G(30)}" name="bronmemo">
+   <PlainTextContent>Over het interview</PlainTextContent></Note>
+  <Note guid="{G(31)}" name="projectmemo"><PlainTextContent>Over alles</PlainTextContent></Note>
+  <Note guid="{G(32)}" name="annotatie"><PlainTextContent>Let op</PlainTextContent></Note></Notes>
+ <Links><Link guid="{G(33)}" originGUID="{G(32)}" targetGUID="{G(11)}"/></Links>
+ <NoteRef targetGUID="{G(31)}"/>
+</Project>"""
+
+
+@pytest.fixture
+def mixed(tmp_path: Path) -> Path:
+    path = tmp_path / "mixed.qdpx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("project.qde", SYNTHETIC)
+        zf.writestr(f"sources/{G(10)}.txt", "Het geld was op.\r\nEinde.")
+        zf.writestr(f"sources/{G(22)}.txt", "\ufeffRapport over geld.")
+    return path
+
+
+def test_what_cannot_be_imported_is_reported_as_dropped(mixed: Path) -> None:
+    project, report = read_qdpx(mixed)
+    assert [d.describe() for d in report.dropped] == [
+        "selection interview [5:900]: outside the text (24 positions)",
+        "selection interview [0:3]: has no code (its comment: 'alleen een opmerking')",
+        f"coding interview [0:3]: its CodeRef {G(99)} names no code",
+        "selection interview [0:3]: has no code",
+        "PDF source rapport.pdf: 1 area selections (page coordinates) not imported",
+        "PDF source scan.pdf: no plain-text representation to code on",
+        "picture source foto.jpg: qualcode codes text only; 1 selections on it not imported",
+        "audio source opname.mp3: qualcode codes text only; 0 selections on it not imported",
+    ]
+    assert report.warnings == (
+        f"mixed.qdpx: 1 references point at no object (first: {G(99)}); they are ignored",
+        "mixed.qdpx: source 'interview': only 3 of 4 selections on word boundaries, "
+        "1 outside the text (code points); positions may be off",
+    )
+    interview, pdf = project.sources
+    assert interview.text == "Het geld was op.\nEinde."
+    (selection,) = interview.selections
+    assert interview.text[selection.start : selection.end] == "geld"
+    assert pdf.kind == "pdf" and pdf.text == "Rapport over geld."
+    assert pdf.text[pdf.selections[0].start : pdf.selections[0].end] == "Rapport"
+    notes = {n.name: n.targets for n in project.notes}
+    assert notes == {"bronmemo": (G(10),), "projectmemo": (), "annotatie": (G(11),)}
+    (case, other) = project.cases
+    assert [v.value for v in case.values] == ["VNG", "52"] and other.selections == (G(11),)
+
+
+def test_mixed_project_imports_into_a_project(mixed: Path, tmp_path: Path) -> None:
+    from qualcode.interop.exchange import import_project
+    from qualcode.store import Project
+
+    db = tmp_path / "mixed.db"
+    done = import_project(mixed, db, language="nl")
+    assert done.counts.describe() == (
+        "1 codes, 2 sources, 2 selections (2 codings), 1 cases, 2 variables, 2 notes, 2 users"
+    )
+    dropped = [d.describe() for d in done.report.dropped]
+    assert "case R10: it groups selections, not sources" in dropped
+    assert (
+        "note projectmemo: attached to the project; qualcode keeps memos on codes, transcripts "
+        "and codings"
+    ) in dropped
+    with Project.open(db) as project:
+        interview = project.transcript("interview.txt")
+        assert (interview.respondent, interview.organisation) == ("R9", "VNG")
+        assert dict(interview.attributes) == {"Leeftijd": "52"}
+        codings = project.codings()
+        assert sorted(codings["text"]) == ["Rapport", "geld"]
+        assert set(codings["coder"]) == {"Eva", "Test 1.0"}
+        memos = project.memos()
+        assert sorted(memos["text"]) == ["Let op", "Over het interview"]
+
+
+def test_failed_import_leaves_no_project(mixed: Path, tmp_path: Path) -> None:
+    from qualcode.errors import InteropError
+    from qualcode.interop.exchange import import_project
+
+    db = tmp_path / "leeg.db"
+    codes_free = tmp_path / "nocodes.qdpx"
+    with zipfile.ZipFile(codes_free, "w") as zf:
+        zf.writestr("project.qde", '<Project xmlns="urn:QDA-XML:project:1.0" name="x"/>')
+    with pytest.raises(InteropError) as info:
+        import_project(codes_free, db)
+    assert str(info.value) == (
+        "nocodes.qdpx: the project has no codes; qualcode needs a codebook (add codes in the "
+        "other program, or start a project with 'qualcode project init')"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mixed.qdpx", "nocodes.qdpx"]

@@ -1,0 +1,128 @@
+"""``qualcode export|import qdc|qdpx`` through the CLI runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from refi_samples import NVIVO_WIN, QC, TAGUETTE, sample
+from store_fixtures import CODEBOOK_YAML, write_folder
+
+from qualcode.cli import main
+from qualcode.store import Project
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_export_qdc(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "msm.qdc"
+    result = runner.invoke(main, ["export", "qdc", str(ROOT / "codebook" / "msm.yaml"), str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"wrote {out}: ")
+    assert result.output.endswith(" codes\n")
+    assert out.read_bytes().startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<CodeBook')
+
+
+def test_export_and_import_qdpx(runner: CliRunner, tmp_path: Path) -> None:
+    book = tmp_path / "klein.yaml"
+    book.write_text(CODEBOOK_YAML, encoding="utf-8")
+    db = tmp_path / "studie.db"
+    Project.create(db, transcripts=write_folder(tmp_path / "t"), codebook=book).close()
+    out = tmp_path / "studie.qdpx"
+    result = runner.invoke(main, ["export", "qdpx", str(db), str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        f"wrote {out}: 6 codes, 2 sources, 0 selections (0 codings), 2 cases, 3 variables, "
+        "0 notes, 0 users\n"
+    )
+    copy = tmp_path / "kopie.db"
+    result = runner.invoke(main, ["import", "qdpx", str(out), str(copy)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        f"read {out} (qualcode 0.1.0): 6 codes, 2 sources, 0 selections (0 codings), 2 cases, "
+        "3 variables, 0 notes, 0 users",
+        f"imported into {copy}: 6 codes, 2 sources, 0 selections (0 codings), 2 cases, "
+        "3 variables, 0 notes, 0 users; codebook language nl",
+        "dropped: nothing",
+    ]
+
+
+def test_import_qdpx_prints_warnings_and_drops(runner: CliRunner, tmp_path: Path) -> None:
+    db = tmp_path / "qc.db"
+    result = runner.invoke(main, ["import", "qdpx", str(sample(QC)), str(db)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert f"warning: {QC}: path 'board_2017.txt' lacks the internal:// scheme" in lines
+    assert (
+        f"read {sample(QC)} (qc 1.3.2): 262 codes, 2 sources, 158 selections (205 codings), "
+        "0 cases, 0 variables, 0 notes, 1 users"
+    ) in lines
+    assert "dropped: 22" in lines
+    assert (
+        "  8 codings (board_2017.txt [43301:43382] and 7 more): the span covers interviewer "
+        "speech ('Moderator' at 43167-44135); only respondent speech is coded, narrow the span "
+        "to the respondent's words"
+    ) in lines
+
+
+def test_import_qdpx_json(runner: CliRunner, tmp_path: Path) -> None:
+    db = tmp_path / "nvivo.db"
+    result = runner.invoke(
+        main, ["import", "qdpx", str(sample(NVIVO_WIN)), str(db), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert sorted(payload) == [
+        "dropped",
+        "file",
+        "imported",
+        "language",
+        "origin",
+        "read",
+        "warnings",
+    ]
+    assert payload["read"]["selections"] == 303 and payload["imported"]["codings"] == 303
+    assert payload["imported"]["selections"] == 188  # NVivo's repeated spans, one per code
+    assert payload["language"] == "hu" and payload["origin"] == "NVivo for Windows 12.6"
+    assert payload["dropped"] == []
+
+
+def test_import_qdc_then_refuses_to_overwrite(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "taguette.yaml"
+    result = runner.invoke(main, ["import", "qdc", str(sample(TAGUETTE)), str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"imported into {out}: 3 codes; codebook language en" in result.output.splitlines()
+    again = runner.invoke(main, ["import", "qdc", str(sample(TAGUETTE)), str(out)])
+    assert again.exit_code == 1
+    assert again.output.splitlines()[-1] == (
+        f"error: {out}: already exists; import into a new file name, or delete the old file first"
+    )
+
+
+def test_import_of_a_non_zip_is_one_clear_line(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "kapot.qdpx"
+    bad.write_text("geen zip", encoding="utf-8")
+    result = runner.invoke(main, ["import", "qdpx", str(bad), str(tmp_path / "x.db")])
+    assert result.exit_code == 1
+    assert result.output == (
+        "error: kapot.qdpx: not a zip archive or damaged (File is not a zip file); a .qdpx is a "
+        "zip file, export the project again\n"
+    )
+    assert not (tmp_path / "x.db").exists()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["export", "qdc"], ["export", "qdpx"], ["import", "qdc"], ["import", "qdpx"]],
+)
+def test_help_has_an_example(runner: CliRunner, command: list[str]) -> None:
+    result = runner.invoke(main, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output and f"qualcode {' '.join(command)} " in result.output
