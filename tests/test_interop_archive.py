@@ -159,3 +159,13 @@ def test_written_archive_is_reproducible_and_readable(tmp_path: Path) -> None:
         assert archive.names == ("project.qde", "sources/x.txt")
         assert archive.read("sources/x.txt") == b"hallo"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.qdpx", "b.qdpx"]  # no temp files left
+
+
+def test_unsafe_archive_creates_no_project(tmp_path: Path) -> None:
+    from qualcode.interop.exchange import import_project
+
+    archive = make_zip(tmp_path / "slip.qdpx", {"project.qde": QDE, "../evil.txt": b"pwned"})
+    with pytest.raises(InteropError, match="points outside the archive folder"):
+        import_project(archive, tmp_path / "studie.db")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["slip.qdpx"]
+    assert not (tmp_path.parent / "evil.txt").exists()

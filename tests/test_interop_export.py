@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import xmlschema
 from lxml import etree
+from refi_samples import MAXQDA, NVIVO_WIN, sample
 from store_fixtures import A_TEXT, CODEBOOK_YAML, write_folder
 
 from qualcode.interop.exchange import export_project
 from qualcode.interop.qdpx import read_qdpx
+from qualcode.interop.qdpx_write import write_qdpx
 from qualcode.store import Project
 
 XSD = Path(__file__).resolve().parents[1] / "src" / "qualcode" / "data" / "refi-qda"
@@ -116,3 +119,19 @@ def test_exported_project_reads_back(project_db: Path, tmp_path: Path) -> None:
     assert notes["krap!"] == (
         next(c.guid for c in selection.codings if book.get(c.code).name == "Belemmerend"),
     )
+
+
+@pytest.mark.parametrize("name", [NVIVO_WIN, MAXQDA])
+def test_rewritten_samples_validate_and_read_back_the_same(name: str, tmp_path: Path) -> None:
+    record, _ = read_qdpx(sample(name))
+    out = tmp_path / "again.qdpx"
+    write_qdpx(replace(record, origin="qualcode test"), out)
+    xmlschema.XMLSchema10(str(XSD / "Project.xsd")).validate(_qde(out))
+    again, report = read_qdpx(out)
+    assert report.warnings == () and report.dropped == ()
+    assert again.counts() == record.counts()
+    for before, after in zip(record.sources, again.sources, strict=True):
+        assert after.text == before.text
+        spans = [(s.start, s.end) for s in before.selections]
+        assert [(s.start, s.end) for s in after.selections] == spans
+    assert again.sets == record.sets

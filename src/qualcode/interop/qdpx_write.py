@@ -125,71 +125,78 @@ def _source(parent: etree._Element, source: refi.Source, notes: dict[str, list[s
     _values(element, source.values)
 
 
+def _case(parent: etree._Element, case: refi.Case) -> None:
+    item = _sub(parent, "Case", guid=case.guid, name=case.name)
+    _text(item, "Description", case.description)
+    for code in case.codes:
+        _sub(item, "CodeRef", targetGUID=code)
+    _values(item, case.values)
+    for source_guid in case.sources:
+        _sub(item, "SourceRef", targetGUID=source_guid)
+    for selection_guid in case.selections:
+        _sub(item, "SelectionRef", targetGUID=selection_guid)
+
+
+def _note(parent: etree._Element, note: refi.Note) -> None:
+    item = _sub(
+        parent,
+        "Note",
+        guid=note.guid,
+        name=note.name,
+        creatingUser=note.creating_user,
+        creationDateTime=xsd_datetime(note.created),
+    )
+    _sub(item, "PlainTextContent").text = note.text
+
+
+def _set(parent: etree._Element, group: refi.Set) -> None:
+    item = _sub(parent, "Set", guid=group.guid, name=group.name)
+    _text(item, "Description", group.description)
+    for tag, members in (
+        ("MemberCode", group.codes),
+        ("MemberSource", group.sources),
+        ("MemberNote", group.notes),
+    ):
+        for member in members:
+            _sub(item, tag, targetGUID=member)
+
+
 def project_document(project: refi.Project) -> bytes:
-    """The ``project.qde`` document for *project*."""
+    """The ``project.qde`` document for *project*, children in the order of the XSD sequence."""
     notes: dict[str, list[str]] = defaultdict(list)
     for note in project.notes:
         for target in note.targets:
             notes[target].append(note.guid)
     root = etree.Element(f"{{{_NS}}}Project", nsmap={None: _NS})
     root.set("name", project.name)
-    if project.origin:
-        root.set("origin", project.origin)
-    if project.creating_user:
-        root.set("creatingUserGUID", project.creating_user)
-    if created := xsd_datetime(project.created):
-        root.set("creationDateTime", created)
+    for attribute, value in (
+        ("origin", project.origin),
+        ("creatingUserGUID", project.creating_user),
+        ("creationDateTime", xsd_datetime(project.created)),
+    ):
+        if value:
+            root.set(attribute, value)
     if (users := _container(root, "Users", project.users)) is not None:
         for user in project.users:
             _sub(users, "User", guid=user.guid, name=user.name, id=user.id)
     if project.codebook.codes:
         codes_element(_sub(root, "CodeBook"), project.codebook, namespace=_NS, notes=notes)
     if (variables := _container(root, "Variables", project.variables)) is not None:
-        for variable in project.variables:
-            item = _sub(
-                variables,
-                "Variable",
-                guid=variable.guid,
-                name=variable.name,
-                typeOfVariable=variable.type,
-            )
-            _text(item, "Description", variable.description)
+        for v in project.variables:
+            item = _sub(variables, "Variable", guid=v.guid, name=v.name, typeOfVariable=v.type)
+            _text(item, "Description", v.description)
     if (cases := _container(root, "Cases", project.cases)) is not None:
         for case in project.cases:
-            item = _sub(cases, "Case", guid=case.guid, name=case.name)
-            _text(item, "Description", case.description)
-            for code in case.codes:
-                _sub(item, "CodeRef", targetGUID=code)
-            _values(item, case.values)
-            for source_guid in case.sources:
-                _sub(item, "SourceRef", targetGUID=source_guid)
-            for selection_guid in case.selections:
-                _sub(item, "SelectionRef", targetGUID=selection_guid)
+            _case(cases, case)
     if (sources := _container(root, "Sources", project.sources)) is not None:
         for source in project.sources:
             _source(sources, source, notes)
     if (notes_el := _container(root, "Notes", project.notes)) is not None:
         for note in project.notes:
-            item = _sub(
-                notes_el,
-                "Note",
-                guid=note.guid,
-                name=note.name,
-                creatingUser=note.creating_user,
-                creationDateTime=xsd_datetime(note.created),
-            )
-            _sub(item, "PlainTextContent").text = note.text
+            _note(notes_el, note)
     if (sets := _container(root, "Sets", project.sets)) is not None:
         for group in project.sets:
-            item = _sub(sets, "Set", guid=group.guid, name=group.name)
-            _text(item, "Description", group.description)
-            for tag, members in (
-                ("MemberCode", group.codes),
-                ("MemberSource", group.sources),
-                ("MemberNote", group.notes),
-            ):
-                for member in members:
-                    _sub(item, tag, targetGUID=member)
+            _set(sets, group)
     _text(root, "Description", project.description)
     for note in project.notes:
         if not note.targets:
