@@ -30,12 +30,22 @@ language_option = click.option(
 
 @main.group("export")
 def export_group() -> None:
-    """Write a codebook or project for other QDA programs (REFI-QDA)."""
+    """Write a codebook or project for other QDA programs (REFI-QDA).
+
+    \b
+    Example:
+      qualcode export qdpx project.db project.qdpx
+    """
 
 
 @main.group("import")
 def import_group() -> None:
-    """Read a codebook or project written by another QDA program (REFI-QDA)."""
+    """Read a codebook or project written by another QDA program (REFI-QDA).
+
+    \b
+    Example:
+      qualcode import qdpx nvivo-export.qdpx project.db
+    """
 
 
 @export_group.command("qdc")
