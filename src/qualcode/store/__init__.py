@@ -5,8 +5,8 @@
 """
 
 from qualcode.store.imports import CodingsRefused, ImportResult
-from qualcode.store.project import Project, ProjectInfo
-from qualcode.store.records import STATUSES, LogEntry, Memo, StoredCoding
+from qualcode.store.project import Project
+from qualcode.store.records import STATUSES, LogEntry, Memo, ProjectInfo, StoredCoding
 from qualcode.store.refresh import Orphan, RefreshResult
 
 __all__ = [

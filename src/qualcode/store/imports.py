@@ -27,6 +27,7 @@ __all__ = [
     "CodingsRefused",
     "ImportResult",
     "IncomingRow",
+    "coder_name",
     "prepare",
     "read_import_csv",
     "rows_of",
@@ -37,6 +38,18 @@ AUTO_CODER = "auto"
 
 #: A key identifying a coding: file, start, end, code, coder.
 Key = tuple[str, int, int, str, str]
+
+
+def coder_name(coder: str, *, manual: bool = True) -> str:
+    """*coder*, stripped; ``CodingError`` when empty, or when a *manual* coder calls itself auto."""
+    name = (coder or "").strip()
+    if not name:
+        raise CodingError("coder is empty; pass coder='your name'")
+    if manual and name == AUTO_CODER:
+        raise CodingError(
+            f"coder {AUTO_CODER!r} is reserved for the auto-coder's suggestions; pass your own name"
+        )
+    return name
 
 
 class CodingsRefused(CodingError):

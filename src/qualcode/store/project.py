@@ -15,11 +15,8 @@ Example::
 
 from __future__ import annotations
 
-import getpass
-import os
-import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 
@@ -28,89 +25,27 @@ import pandas as pd
 from qualcode.codebook import Codebook, load_codebook, parse_codebook
 from qualcode.coding.model import Coding
 from qualcode.coding.reanchor import FUZZY_THRESHOLD, Anchor
-from qualcode.corpus import Corpus, Segment, Transcript, load_corpus, normalise
-from qualcode.errors import CodingError, CorpusError, StoreError
+from qualcode.corpus import Corpus, Segment, Transcript
+from qualcode.errors import CodingError, StoreError
 from qualcode.store import frames
-from qualcode.store.db import MEMORY, CodeRow, Database
-from qualcode.store.imports import AUTO_CODER, ImportResult, prepare, read_import_csv, rows_of
-from qualcode.store.records import STATUSES, NewCoding, StoredCoding
-from qualcode.store.refresh import RefreshResult, refresh_from
-from qualcode.store.texts import check_code, check_span, corpus_of, to_stored
+from qualcode.store.create import fill, load_transcripts, who, write_new
+from qualcode.store.db import MEMORY, Database
+from qualcode.store.imports import (
+    AUTO_CODER,
+    ImportResult,
+    coder_name,
+    prepare,
+    read_import_csv,
+    rows_of,
+)
+from qualcode.store.records import NewCoding, ProjectInfo, StoredCoding, check_statuses
+from qualcode.store.refresh import RefreshResult, refresh_project
+from qualcode.store.texts import check_code, check_span, corpus_of, find_phrase
 
 __all__ = ["Project", "ProjectInfo", "SegmentRef"]
 
 #: A segment given by (file, unit, index).
 SegmentRef = tuple[str, str, int]
-
-
-@dataclass(frozen=True)
-class ProjectInfo:
-    """Counts that describe a project (``qualcode project info``)."""
-
-    path: str
-    id: str
-    schema_version: int
-    transcripts_dir: str
-    transcripts: int
-    codes: int
-    coders: tuple[str, ...]
-    codings: dict[str, int]
-    memos: int
-    log_entries: int
-
-
-def _who() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return "unknown"
-
-
-def _coder_name(coder: str, *, manual: bool = True) -> str:
-    name = (coder or "").strip()
-    if not name:
-        raise CodingError("coder is empty; pass coder='your name'")
-    if manual and name == AUTO_CODER:
-        raise CodingError(
-            f"coder {AUTO_CODER!r} is reserved for the auto-coder's suggestions; pass your own name"
-        )
-    return name
-
-
-def _statuses(status: str | Sequence[str] | None) -> tuple[str, ...] | None:
-    if status is None:
-        return None
-    wanted = (status,) if isinstance(status, str) else tuple(status)
-    for s in wanted:
-        if s not in STATUSES:
-            raise CodingError(f"unknown status {s!r}; choose from {', '.join(STATUSES)}")
-    return wanted
-
-
-def _code_rows(codebook: Codebook) -> list[CodeRow]:
-    return [
-        (c.id, c.name, c.parent, codebook.variable_of(c.id), c.color, c.description, i)
-        for i, c in enumerate(codebook.codes)
-    ]
-
-
-def _load(transcripts: str | Path | Corpus, respondents: str | Path | None) -> Corpus:
-    corpus = (
-        transcripts
-        if isinstance(transcripts, Corpus)
-        else load_corpus(transcripts, respondents=respondents)
-    )
-    if corpus.errors:
-        listed = "; ".join(issue.error for issue in corpus.errors)
-        raise CorpusError(
-            f"{corpus.root}: {len(corpus.errors)} problem(s) with the transcripts, "
-            f"fix them before creating a project: {listed}"
-        )
-    if not len(corpus) and not isinstance(transcripts, Corpus):  # an empty Corpus is deliberate
-        raise CorpusError(
-            f"{corpus.root}: no interview records found; a project needs at least one transcript"
-        )
-    return corpus
 
 
 class Project:
@@ -147,65 +82,18 @@ class Project:
         folder). The file appears complete or not at all; an existing file is never
         overwritten. Raises ``StoreError``, ``CorpusError`` or ``CodebookError``.
         """
-        target = str(path)
-        if target != MEMORY and Path(target).exists():
+        if str(path) != MEMORY and Path(path).exists():
             raise StoreError(
-                f"{target}: already exists; choose a new file name, or open it with Project.open"
+                f"{path}: already exists; choose a new file name, or open it with Project.open"
             )
-        if target != MEMORY and not Path(target).parent.is_dir():
-            raise StoreError(
-                f"{target}: folder {Path(target).parent} does not exist; create it first"
-            )
-        corpus = _load(transcripts, respondents)
+        corpus = load_transcripts(transcripts, respondents)
         book = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
-        table = corpus.respondents.path if corpus.respondents is not None else None
-        if target == MEMORY:
+        if str(path) == MEMORY:
             db = Database.create(MEMORY)
-            cls._fill(db, corpus, book, table)
+            fill(db, corpus, book)
             return cls(db)
-        final = Path(target)
-        tmp = final.with_name(f".{final.name}.{uuid.uuid4().hex[:8]}.creating")
-        try:
-            db = Database.create(tmp)
-            try:
-                cls._fill(db, corpus, book, table)
-            finally:
-                db.close()
-            try:
-                os.link(tmp, final)
-            except FileExistsError:
-                raise StoreError(f"{target}: already exists; choose a new file name") from None
-            except OSError:  # a file system without hard links
-                if final.exists():
-                    raise StoreError(f"{target}: already exists; choose a new file name") from None
-                os.replace(tmp, final)
-        finally:
-            for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
-                leftover.unlink(missing_ok=True)
-        return cls.open(final)
-
-    @staticmethod
-    def _fill(db: Database, corpus: Corpus, codebook: Codebook, table: Path | None) -> None:
-        with db.transaction():
-            db.set_meta("project_id", str(uuid.uuid4()))
-            db.set_meta("transcripts_dir", str(Path(corpus.root).resolve()))
-            db.set_meta("respondents", str(table.resolve()) if table is not None else "")
-            db.set_meta("text_version", "1")
-            db.set_meta("codebook_version", "1")
-            for t in corpus:
-                db.add_transcript(to_stored(t))
-            db.set_codebook(
-                codebook.source_text, codebook.path, codebook.language, _code_rows(codebook)
-            )
-            db.append_log(
-                _who(),
-                "create",
-                {
-                    "transcripts": len(corpus),
-                    "codes": len(codebook.codes),
-                    "folder": str(corpus.root),
-                },
-            )
+        write_new(Path(path), corpus, book)
+        return cls.open(path)
 
     @classmethod
     def open(cls, path: str | Path) -> Project:
@@ -319,7 +207,7 @@ class Project:
         ``CodingError`` for an unknown file or code, offsets outside the text, or
         a span in interviewer speech.
         """
-        coder = _coder_name(coder)
+        coder = coder_name(coder)
         with self._db.transaction():
             t = self.transcript(file)
             where = f"{file}, {start}-{end}"
@@ -392,33 +280,8 @@ class Project:
         once, or occurs only in interviewer speech.
         """
         t = self.transcript(file)
-        needle = normalise(phrase)
-        if not needle.strip():
-            raise CodingError(f"{file}: empty phrase; type the words to code")
-        if segment is not None:
-            seg = self.segment(segment)
-            lo, hi, scope = seg.start, seg.end, f"{seg.unit} {seg.index} of {file}"
-        else:
-            lo, hi, scope = 0, len(t.text), file
-        hits = []
-        i = t.text.find(needle, lo)
-        while i >= 0 and i + len(needle) <= hi:
-            hits.append(i)
-            i = t.text.find(needle, i + 1)
-        spoken = [h for h in hits if _respondent_span(t, h, h + len(needle))]
-        if not spoken:
-            where = "only in interviewer speech" if hits else "nowhere"
-            raise CodingError(
-                f"{scope}: phrase {needle!r} occurs {where} there; copy the "
-                "respondent's words exactly from the text"
-            )
-        if len(spoken) > 1:
-            raise CodingError(
-                f"{scope}: phrase {needle!r} occurs {len(spoken)} times (at "
-                f"{', '.join(map(str, spoken[:5]))}); give a longer phrase"
-                + ("" if segment is not None else " or the segment")
-            )
-        return spoken[0], spoken[0] + len(needle)
+        seg = self.segment(segment) if segment is not None else None
+        return find_phrase(t, phrase, segment=seg)
 
     def code_phrase(
         self,
@@ -457,7 +320,7 @@ class Project:
 
     def recode(self, coding_id: int, start: int, end: int, *, coder: str) -> None:
         """Give *coder*'s coding new offsets (narrow it to a phrase, widen it, move it)."""
-        coder = _coder_name(coder)
+        coder = coder_name(coder)
         with self._db.transaction():
             c = self._own(coding_id, coder, action="moved")
             t = self.transcript(c.file)
@@ -473,7 +336,7 @@ class Project:
 
     def uncode(self, coding_id: int, *, coder: str) -> None:
         """Remove *coder*'s coding *coding_id* (the change log keeps what it was)."""
-        coder = _coder_name(coder)
+        coder = coder_name(coder)
         with self._db.transaction():
             c = self._own(coding_id, coder, action="removed")
             self._db.delete_coding(c.id)
@@ -513,7 +376,7 @@ class Project:
 
         An empty *text* removes the memo.
         """
-        coder = _coder_name(coder)
+        coder = coder_name(coder)
         targets = [t for t in (coding, code, transcript) if t is not None]
         if len(targets) != 1:
             raise CodingError(
@@ -548,7 +411,11 @@ class Project:
     ) -> list[StoredCoding]:
         """Stored codings (records) matching every filter given; ``status=None`` for all."""
         return self._db.codings(
-            file=file, coder=coder, statuses=_statuses(status), code=code, overlapping=overlapping
+            file=file,
+            coder=coder,
+            statuses=check_statuses(status),
+            code=code,
+            overlapping=overlapping,
         )
 
     def codings(
@@ -625,7 +492,7 @@ class Project:
             codings = read_import_csv(codings)
         source = source or "codings"
         rows = rows_of(codings, source=source)
-        return self._import(rows, action="import-codings", who=_who(), source=source)
+        return self._import(rows, action="import-codings", who=who(), source=source)
 
     def import_suggestions(
         self, codings: pd.DataFrame | Iterable[Coding], *, coder: str = AUTO_CODER
@@ -635,7 +502,7 @@ class Project:
         Suggestions already stored (also decided ones) are skipped, so re-running
         the auto-coder adds only new ones.
         """
-        coder = _coder_name(coder, manual=False)
+        coder = coder_name(coder, manual=False)
         rows = [replace(r, coder=coder) for r in rows_of(codings, source="suggestions")]
         return self._import(
             rows,
@@ -653,7 +520,7 @@ class Project:
 
     def accept(self, suggestion_id: int, *, coder: str) -> int:
         """Accept a suggestion: *coder* gets an active coding of it; its id."""
-        coder = _coder_name(coder)
+        coder = coder_name(coder)
         with self._db.transaction():
             s = self._suggestion(suggestion_id)
             t = self.transcript(s.file)
@@ -683,7 +550,7 @@ class Project:
 
     def reject(self, suggestion_id: int, *, coder: str) -> None:
         """Reject a suggestion (it stays stored, with status ``rejected``)."""
-        coder = _coder_name(coder)
+        coder = coder_name(coder)
         with self._db.transaction():
             s = self._suggestion(suggestion_id)
             self._db.set_status(s.id, "rejected", decided_by=coder)
@@ -706,29 +573,13 @@ class Project:
         folder given here is remembered). Codings whose passage is gone become
         orphaned, never deleted. One transaction.
         """
-        folder = Path(transcripts_dir) if transcripts_dir is not None else self.transcripts_dir
-        stored_table = self._db.get_meta("respondents")
-        table = (
-            Path(respondents)
-            if respondents is not None
-            else Path(stored_table)
-            if stored_table and Path(stored_table).is_file()
-            else None
+        return refresh_project(
+            self._db,
+            transcripts_dir=transcripts_dir,
+            respondents=respondents,
+            who=who(),
+            threshold=threshold,
         )
-        if not folder.is_dir():
-            raise StoreError(
-                f"{folder}: transcripts folder not found; pass the folder the "
-                "transcripts are in now (refresh(transcripts_dir=...), --transcripts)"
-            )
-        with self._db.transaction():
-            result = refresh_from(
-                self._db, folder, respondents=table, who=_who(), threshold=threshold
-            )
-            if transcripts_dir is not None:
-                self._db.set_meta("transcripts_dir", str(folder.resolve()))
-            if respondents is not None:
-                self._db.set_meta("respondents", str(Path(respondents).resolve()))
-        return result
 
     def orphans(self) -> pd.DataFrame:
         """Codings whose text disappeared: ``id, file, code, coder, status, snippet, old_start,
@@ -737,7 +588,7 @@ class Project:
 
     def restore(self, coding_id: int, start: int, end: int, *, coder: str) -> None:
         """Put an orphaned coding back at ``[start:end]`` of its transcript's current text."""
-        coder = _coder_name(coder)
+        coder = coder_name(coder)
         with self._db.transaction():
             c = self.coding(coding_id)
             if c.status != "orphaned":
@@ -749,11 +600,3 @@ class Project:
             self._db.append_log(
                 coder, "restore", {"id": c.id, "file": c.file, "start": start, "end": end}
             )
-
-
-def _respondent_span(t: Transcript, start: int, end: int) -> bool:
-    try:
-        check_span(t, start, end)
-    except CodingError:
-        return False
-    return True

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
 
 from qualcode.coding.model import Coding
 from qualcode.coding.reanchor import ANCHOR_CONTEXT, Anchor
+from qualcode.errors import CodingError
 
 __all__ = [
     "ANCHOR_CONTEXT",
@@ -17,10 +18,12 @@ __all__ = [
     "Memo",
     "NewCoding",
     "Origin",
+    "ProjectInfo",
     "Status",
     "STATUSES",
     "StoredCoding",
     "StoredTranscript",
+    "check_statuses",
 ]
 
 Origin = Literal["manual", "auto"]
@@ -30,6 +33,17 @@ Status = Literal["active", "suggested", "accepted", "rejected", "orphaned"]
 #: an auto-coder's suggestion waiting for a decision, ``accepted``/``rejected`` once decided;
 #: ``orphaned``: its text disappeared when the transcript changed (see ``Project.orphans``).
 STATUSES: tuple[str, ...] = ("active", "suggested", "accepted", "rejected", "orphaned")
+
+
+def check_statuses(status: str | Sequence[str] | None) -> tuple[str, ...] | None:
+    """*status* as a tuple (None: every status); ``CodingError`` naming an unknown one."""
+    if status is None:
+        return None
+    wanted = (status,) if isinstance(status, str) else tuple(status)
+    for s in wanted:
+        if s not in STATUSES:
+            raise CodingError(f"unknown status {s!r}; choose from {', '.join(STATUSES)}")
+    return wanted
 
 
 @dataclass(frozen=True)
@@ -114,6 +128,22 @@ class Memo:
     text: str
     created: str
     updated: str
+
+
+@dataclass(frozen=True)
+class ProjectInfo:
+    """Counts that describe a project (``qualcode project info``)."""
+
+    path: str
+    id: str
+    schema_version: int
+    transcripts_dir: str
+    transcripts: int
+    codes: int
+    coders: tuple[str, ...]
+    codings: dict[str, int]
+    memos: int
+    log_entries: int
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,12 @@ from pathlib import Path
 
 from qualcode.coding.reanchor import FUZZY_THRESHOLD, Alignment, Anchor, locate
 from qualcode.corpus import Transcript, load_corpus, read_transcript
+from qualcode.errors import StoreError
 from qualcode.store.db import Database
 from qualcode.store.records import StoredCoding
 from qualcode.store.texts import from_stored, to_stored, transcript_labels
 
-__all__ = ["Orphan", "RefreshResult", "refresh_from"]
+__all__ = ["Orphan", "RefreshResult", "refresh_from", "refresh_project"]
 
 
 @dataclass(frozen=True)
@@ -212,3 +213,39 @@ def refresh_from(
         missing_files=tuple(missing),
         problems=tuple(issue.error for issue in fresh.errors),
     )
+
+
+def refresh_project(
+    db: Database,
+    *,
+    transcripts_dir: str | Path | None,
+    respondents: str | Path | None,
+    who: str,
+    threshold: float = FUZZY_THRESHOLD,
+) -> RefreshResult:
+    """Refresh the project *db* from *transcripts_dir* (default: the folder it was made from).
+
+    *respondents* defaults to the table used before, unless that lay in the old
+    folder and a new folder is given (then the new folder's ``respondents.csv``).
+    A new folder or table is remembered. Runs inside one transaction of *db*.
+    """
+    stored_dir = Path(db.get_meta("transcripts_dir"))
+    folder = Path(transcripts_dir) if transcripts_dir is not None else stored_dir
+    if not folder.is_dir():
+        raise StoreError(
+            f"{folder}: transcripts folder not found; pass the folder the "
+            "transcripts are in now (refresh(transcripts_dir=...), --transcripts)"
+        )
+    stored_table = db.get_meta("respondents")
+    table: Path | None = None
+    if respondents is not None:
+        table = Path(respondents)
+    elif stored_table and Path(stored_table).is_file():
+        moved = folder.resolve() != stored_dir and Path(stored_table).parent == stored_dir
+        table = None if moved else Path(stored_table)
+    with db.transaction():
+        result = refresh_from(db, folder, respondents=table, who=who, threshold=threshold)
+        db.set_meta("transcripts_dir", str(folder.resolve()))
+        fresh_table = table or (folder / "respondents.csv")
+        db.set_meta("respondents", str(fresh_table.resolve()) if fresh_table.is_file() else "")
+    return result

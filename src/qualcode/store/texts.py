@@ -13,7 +13,7 @@ from collections.abc import Callable, Container
 from pathlib import Path
 
 from qualcode.codebook import Codebook
-from qualcode.corpus import Corpus, Cue, Transcript, Turn
+from qualcode.corpus import Corpus, Cue, Segment, Transcript, Turn, normalise
 from qualcode.errors import CodebookError, CodingError
 from qualcode.store.records import StoredTranscript
 
@@ -38,6 +38,7 @@ __all__ = [
     "check_code",
     "check_span",
     "corpus_of",
+    "find_phrase",
     "from_stored",
     "to_stored",
     "transcript_labels",
@@ -149,3 +150,46 @@ def check_span(t: Transcript, start: int, end: int, *, where: str | None = None)
                 f"{turn.start}-{turn.end}); only respondent speech is coded, narrow the span "
                 "to the respondent's words"
             )
+
+
+def _respondent_span(t: Transcript, start: int, end: int) -> bool:
+    try:
+        check_span(t, start, end)
+    except CodingError:
+        return False
+    return True
+
+
+def find_phrase(t: Transcript, phrase: str, *, segment: Segment | None = None) -> tuple[int, int]:
+    """``(start, end)`` of the one occurrence of *phrase* in respondent speech of *t*.
+
+    With *segment*, only inside that segment. Raises ``CodingError`` when the
+    phrase is empty, absent, found only in interviewer speech, or found twice.
+    """
+    needle = normalise(phrase)
+    if not needle.strip():
+        raise CodingError(f"{t.file}: empty phrase; type the words to code")
+    if segment is not None:
+        lo, hi = segment.start, segment.end
+        scope = f"{segment.unit} {segment.index} of {t.file}"
+    else:
+        lo, hi, scope = 0, len(t.text), t.file
+    hits = []
+    i = t.text.find(needle, lo)
+    while i >= 0 and i + len(needle) <= hi:
+        hits.append(i)
+        i = t.text.find(needle, i + 1)
+    spoken = [h for h in hits if _respondent_span(t, h, h + len(needle))]
+    if not spoken:
+        where = "only in interviewer speech" if hits else "nowhere"
+        raise CodingError(
+            f"{scope}: phrase {needle!r} occurs {where} there; copy the "
+            "respondent's words exactly from the text"
+        )
+    if len(spoken) > 1:
+        raise CodingError(
+            f"{scope}: phrase {needle!r} occurs {len(spoken)} times (at "
+            f"{', '.join(map(str, spoken[:5]))}); give a longer phrase"
+            + ("" if segment is not None else " or the segment")
+        )
+    return spoken[0], spoken[0] + len(needle)
