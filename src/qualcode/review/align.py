@@ -14,10 +14,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Alignment", "DiffOp", "align", "diff_text"]
+__all__ = ["BREAK", "Alignment", "DiffOp", "align", "diff_text"]
 
 #: Words the transcript may run on at an author's insertion.
 INSERTION_SKIP = 4
+#: The word id between two turns: it matches nothing, and a said piece never runs over it.
+BREAK = -1
+_OVER_BREAK = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -74,13 +77,14 @@ def align(
     if not m or not n:
         return None
     skip_after = {a: g for a, g in gaps if 0 < a < m}
-    cols = np.arange(n + 1)
+    step = np.where(words == BREAK, _OVER_BREAK, 1).astype(np.int64)  # cost of passing a word
+    cols = np.concatenate(([0], np.cumsum(step)))
     rows = np.empty((m + 1, n + 1), dtype=np.int64)
     pre: dict[int, np.ndarray] = {}
     rows[0] = 0
     for i in range(1, m + 1):
         prev = rows[i - 1]
-        mismatch = (words != quote[i - 1]).astype(np.int64)
+        mismatch = np.where(words == quote[i - 1], 0, step)
         best = prev + 1
         best[1:] = np.minimum(best[1:], prev[:-1] + mismatch)
         row = np.minimum.accumulate(best - cols) + cols
@@ -129,7 +133,8 @@ def _trace(
             continue
         row = pre[i] if i in pre else rows[i]
         here = row[j]
-        if j > 0 and rows[i - 1][j - 1] + int(words[j - 1] != quote[i - 1]) == here:
+        passing = _OVER_BREAK if words[j - 1] == BREAK else 1
+        if j > 0 and rows[i - 1][j - 1] + (0 if words[j - 1] == quote[i - 1] else passing) == here:
             steps.append((i - 1, j - 1))
             bounds[piece].append(j - 1)
             i, j, after_skip = i - 1, j - 1, True

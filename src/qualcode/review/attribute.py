@@ -197,16 +197,19 @@ class _Reader:
         return j
 
     def _content_from(self, toks: Sequence[_Tok]) -> int:
-        """Index where the talked-about part starts: a subordinator after a verb of saying."""
+        """Index where the talked-about part starts.
+
+        That is the first subordinator or preposition (``dat``, ``hoe``, ``over``,
+        ``op`` ...) after a verb of saying: ``vertelt dat de VNG ...``, ``wijst op
+        de rol van de VNG``.
+        """
         seen_verb = False
         for i, t in enumerate(toks):
-            if t.kind == "word" and t.norm in self.cues.speech:
+            if t.kind != "word":
+                continue
+            if t.norm in self.cues.speech:
                 seen_verb = True
-            elif (
-                seen_verb
-                and t.kind == "word"
-                and t.norm in {"dat", "hoe", "waarom", "of", "wat", "welke", "wanneer"}
-            ):
+            elif seen_verb and t.norm in self.cues.content:
                 return i
         return len(toks)
 

@@ -18,12 +18,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from qualcode.corpus.model import Transcript
+from qualcode.review.align import BREAK
 from qualcode.review.tokens import tokenize
 
 __all__ = ["Candidate", "SpeechDoc", "SpeechIndex", "BREAK"]
 
-#: The word id between two turns: it matches nothing.
-BREAK = -1
 _SHIFT = 24  # bits for a place inside one transcript
 
 

@@ -74,34 +74,38 @@ def _is_titled_page(line: str) -> bool:
     return len(stripped) <= 110 and bool(_TITLED_PAGE.fullmatch(stripped))
 
 
+def _mask(line: str) -> str:
+    return re.sub(r"\d+", "#", line.replace("\f", "").strip())
+
+
 def _repeated_furniture(lines: Sequence[str], pages: bool) -> set[str]:
-    """Lines repeated at page breaks (digits masked): running headers and footers.
+    """Lines repeated at page edges (digits masked): running headers and footers.
 
-    With form feeds, a short line met at least twice next to a page break
-    counts. Without them, a short line that recurs at least three times, at
-    least 15 lines apart, and is no Markdown or list syntax, counts.
+    With form feeds, a short line that is among the first or last two lines
+    of at least two pages counts. Without them, a short line that recurs at
+    least three times, at least 15 lines apart, and is no Markdown or list
+    syntax, counts.
     """
-
-    def key(line: str) -> str:
-        return re.sub(r"\d+", "#", line.strip())
-
     found: set[str] = set()
     if pages:
-        near: Counter[str] = Counter()
-        for i, line in enumerate(lines):
-            if "\f" not in line:
-                continue
-            for j in range(max(0, i - 3), min(len(lines), i + 4)):
-                candidate = lines[j].replace("\f", "").strip()
-                if candidate and len(candidate) <= 110:
-                    near[key(candidate)] += 1
-        found |= {k for k, n in near.items() if n >= 2}
-        return found
+        edges: Counter[str] = Counter()
+        page: list[str] = []
+        for line in [*lines, "\f"]:
+            if "\f" in line:
+                head, _, tail = line.partition("\f")
+                if head.strip():
+                    page.append(head)
+                filled = [_mask(x) for x in page if x.strip() and len(x.strip()) <= 110]
+                edges.update(set(filled[:2] + filled[-2:]))
+                page = [tail] if tail.strip() else []
+            else:
+                page.append(line)
+        return {k for k, n in edges.items() if n >= 2}
     where: dict[str, list[int]] = {}
     for i, line in enumerate(lines):
         stripped = line.strip()
         if stripped and len(stripped) <= 100 and not _MARKUP_START.match(line):
-            where.setdefault(key(stripped), []).append(i)
+            where.setdefault(_mask(stripped), []).append(i)
     for k, idx in where.items():
         if len(idx) >= 3 and all(b - a >= 15 for a, b in zip(idx, idx[1:], strict=False)):
             found.add(k)
@@ -115,7 +119,7 @@ def _furniture(lines: Sequence[str]) -> list[bool]:
     out = []
     for line in lines:
         stripped = line.replace("\f", "").strip()
-        masked = re.sub(r"\d+", "#", stripped)
+        masked = _mask(stripped)
         out.append(
             bool(stripped)
             and (_is_page_number(stripped) or _is_titled_page(stripped) or masked in repeated)
@@ -254,8 +258,11 @@ def read_report(path: str | Path, *, known: Callable[[str], bool] | None = None)
 
         try:
             raw = (read_docx if suffix == ".docx" else read_odt)(path).text
-        except CorpusError as exc:
-            raise ReviewError(str(exc)) from None
+        except CorpusError:
+            raise ReviewError(
+                f"{path.name}: not a readable {suffix} file; open and re-save it "
+                f"({'Word' if suffix == '.docx' else 'LibreOffice'}), or export it as .txt"
+            ) from None
         paragraphs = [normalise(p) for p in raw.split("\n\n") if p.strip()]
         if not paragraphs:
             raise ReviewError(f"{path.name}: the report has no text; pass a draft report with text")

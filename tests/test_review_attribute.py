@@ -1,0 +1,203 @@
+"""Who a quote is attributed to: cues before and after, aliases, documents, nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import qualcode
+from qualcode.review.attribute import Attribution, attribute_quotes
+from qualcode.review.extract import find_quotes
+from qualcode.review.names import OrganisationNames
+from qualcode.review.reading import report_from_text
+
+Q = "“Het tempo was soms moordend, met consultaties van twee weken.”"
+Q_OPEN = "“Het tempo was soms moordend, met consultaties van twee weken”"
+Q_COMMA = "“Het tempo was soms moordend, met consultaties van twee weken,”"
+
+NAMES = OrganisationNames(
+    [
+        ("Divosa", "Divosa"),
+        ("VNG", "VNG"),
+        ("Vereniging van Nederlandse Gemeenten", "VNG"),
+        ("VNG Realisatie", "VNG Realisatie"),
+        ("VNG-R", "VNG Realisatie"),
+        ("G4", "G4"),
+        ("G40", "G40"),
+        ("een middelgrote gemeente", "G40"),
+        ("IND", "IND"),
+        ("Vluchtelingenwerk", "Vluchtelingenwerk"),
+        ("VWN", "Vluchtelingenwerk"),
+        ("Ministerie van OCW", "Ministerie van OCW"),
+        ("OCW", "Ministerie van OCW"),
+        ("Ministerie van SZW", "Ministerie van SZW"),
+        ("SZW", "Ministerie van SZW"),
+        ("de ambtenaren van het ministerie", "Ministerie van SZW"),
+        ("IV-opgave SZW", "IV-opgave SZW"),
+        ("Kleinere gemeente", "Kleinere gemeente"),
+        ("een respondent vanuit een kleinere gemeente", "Kleinere gemeente"),
+        ("een betrokkene bij de implementatie", "Implementatiemanager"),
+        ("COA", "COA"),
+        ("het Centraal Orgaan", "COA"),
+    ]
+)
+
+
+def attribution(text: str) -> list[tuple[str, str | None, str]]:
+    report = report_from_text(text)
+    scan = find_quotes(report)
+    return [
+        (a.kind, a.organisation, a.where) for a in attribute_quotes(report.text, scan.quotes, NAMES)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "org", "where"),
+    [
+        # before the quote
+        (f"Zo stelt een respondent van Divosa: {Q}", "respondent", "Divosa", "before"),
+        (f"De VNG zegt daarover: {Q}", "respondent", "VNG", "before"),
+        (f"de vng zegt daarover: {Q}", "respondent", "VNG", "before"),
+        (
+            f"Daarover zegt de Vereniging van Nederlandse Gemeenten: {Q}",
+            "respondent",
+            "VNG",
+            "before",
+        ),
+        (f"Een G40-gemeente vertelt dat de VNG te weinig deed: {Q}", "respondent", "G40", "before"),
+        (f"Volgens de IND is het zo: {Q}", "respondent", "IND", "before"),
+        (
+            f"Een respondent vanuit een kleinere gemeente: {Q}",
+            "respondent",
+            "Kleinere gemeente",
+            "before",
+        ),
+        (
+            f"Een betrokkene bij de implementatie vertelt: {Q}",
+            "respondent",
+            "Implementatiemanager",
+            "before",
+        ),
+        (
+            f"De ambtenaren van het ministerie zeggen: {Q}",
+            "respondent",
+            "Ministerie van SZW",
+            "before",
+        ),
+        (f"Een respondent van het Centraal Orgaan merkt op: {Q}", "respondent", "COA", "before"),
+        (f"VNG-R legt uit: {Q}", "respondent", "VNG Realisatie", "before"),
+        (f"VNG Realisatie licht toe: {Q}", "respondent", "VNG Realisatie", "before"),
+        (f"Een middelgrote gemeente geeft aan: {Q}", "respondent", "G40", "before"),
+        (f"De IV-opgave SZW benadrukt: {Q}", "respondent", "IV-opgave SZW", "before"),
+        (f"De VNG zegt over Divosa: {Q}", "respondent", "VNG", "before"),
+        (
+            f"Een respondent van de IND wijst op de rol van de VNG: {Q}",
+            "respondent",
+            "IND",
+            "before",
+        ),
+        (f"In de woorden van Divosa: {Q}", "respondent", "Divosa", "before"),
+        (f"Ook de VNG is kritisch: {Q}", "respondent", "VNG", "before"),
+        (f"De VNG:\n{Q}", "respondent", "VNG", "before"),
+        # after the quote
+        (f"Het was lastig. {Q_OPEN} (VWN).", "respondent", "Vluchtelingenwerk", "after"),
+        (f"{Q} (VWN)", "respondent", "Vluchtelingenwerk", "after"),
+        (f"{Q_COMMA} zo vertelt de VNG.", "respondent", "VNG", "after"),
+        (f"{Q_OPEN} (het ministerie van OCW).", "respondent", "Ministerie van OCW", "after"),
+        (f"{Q_OPEN}, aldus Divosa.", "respondent", "Divosa", "after"),
+        (f"{Q_OPEN}, zegt een respondent van het COA over de VNG.", "respondent", "COA", "after"),
+        (f"{Q_OPEN} (respondent G4).", "respondent", "G4", "after"),
+        # the nearest cue wins; a cue after the quote beats the previous sentence
+        (f"De VNG is kritisch. {Q_OPEN} (VWN).", "respondent", "Vluchtelingenwerk", "after"),
+        (f"Een respondent zegt: {Q_OPEN} (VWN).", "respondent", "Vluchtelingenwerk", "after"),
+        # previous sentence
+        (f"De VNG is kritisch over de planning. {Q}", "respondent", "VNG", "previous"),
+        (f"Een respondent van de IND verwoordt het zo:\n\n{Q}", "respondent", "IND", "previous"),
+        # documents
+        (f"In de Kamerbrief staat: {Q}", "document", None, "before"),
+        (f"In een brief aan de Tweede Kamer schreef de minister: {Q}", "document", None, "before"),
+        (f"Het programmaplan stelt: {Q}", "document", None, "before"),
+        (f"De memorie van toelichting zegt: {Q}", "document", None, "before"),
+        (f"Zoals de VNG in haar brief schreef: {Q}", "document", None, "before"),
+        (f"Volgens het programmaplan: {Q}", "document", None, "before"),
+        (f"De VNG is kritisch. {Q} (ibid.)", "document", None, "after"),
+        (f"De VNG is kritisch. {Q} (p. 12)", "document", None, "after"),
+        (f"{Q_OPEN} (SZW, 2019).", "document", None, "after"),
+        (f"{Q_OPEN} (Ministerie van SZW 2020, p. 4).", "document", None, "after"),
+        (f"De VNG is kritisch. {Q} [1]", "document", None, "after"),
+        # a respondent without organisation, and nothing
+        (f"Een respondent zegt: {Q}", "respondent", None, "before"),
+        (f"Een wethouder vertelt: {Q}", "respondent", None, "before"),
+        (f"Het ministerie van SZW had de regie. {Q}", "none", None, ""),
+        (Q, "none", None, ""),
+        # an organisation named in the quote itself is not its attribution
+        (
+            "Het was lastig. “De VNG en Divosa hadden het over geld, steeds maar weer.”",
+            "none",
+            None,
+            "",
+        ),
+    ],
+)
+def test_attribution(text: str, kind: str, org: str | None, where: str) -> None:
+    assert attribution(text) == [(kind, org, where)]
+
+
+def test_a_continuation_takes_the_previous_quotes_organisation() -> None:
+    text = f"Divosa stelt: {Q} Dezelfde respondent vervolgt: {Q}"
+    assert attribution(text) == [
+        ("respondent", "Divosa", "before"),
+        ("respondent", "Divosa", "continued"),
+    ]
+
+
+def test_a_sentence_ending_inside_the_quote_ends_its_after_cue() -> None:
+    text = f"Een G40-gemeente vertelt: {Q} Volgens de IND was dat anders: {Q}"
+    assert attribution(text) == [("respondent", "G40", "before"), ("respondent", "IND", "before")]
+
+
+def test_the_attribution_text_is_the_cue_as_written() -> None:
+    report = report_from_text(
+        f"Intro.\nZo stelt een respondent\nvan Divosa: {Q}\n{Q_OPEN}, aldus de VNG."
+    )
+    scan = find_quotes(report)
+    found = attribute_quotes(report.text, scan.quotes, NAMES)
+    assert found == [
+        Attribution(
+            "respondent", "Divosa", "Zo stelt een respondent van Divosa:", "Divosa", "before"
+        ),
+        Attribution("respondent", "VNG", "aldus de VNG.", "de VNG", "after"),
+    ]
+
+
+def test_names_resolve_with_articles_case_and_hyphens() -> None:
+    assert NAMES.resolve("de vng") == "VNG"
+    assert NAMES.resolve("VNG-Realisatie") == "VNG Realisatie"
+    assert NAMES.resolve("het ministerie van ocw") == "Ministerie van OCW"
+    assert NAMES.resolve("Stichting X") is None
+    found = NAMES.find("De G40-gemeenten en de IV-opgave SZW, niet SZW-breed of G4.")
+    assert [(m.written, m.organisation) for m in found] == [
+        ("De G40-gemeenten", "G40"),
+        ("de IV-opgave SZW", "IV-opgave SZW"),
+        ("SZW-breed", "Ministerie van SZW"),
+        ("G4", "G4"),
+    ]
+
+
+def test_a_name_of_two_organisations_resolves_to_none() -> None:
+    names = OrganisationNames([("A", "A"), ("de koepel", "A"), ("B", "B"), ("de koepel", "B")])
+    assert names.resolve("de koepel") is None
+    assert names.resolve("A") == "A"
+
+
+def test_names_come_from_the_respondents_table(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Respondent: iets gezegd.", encoding="utf-8")
+    (tmp_path / "respondents.csv").write_text(
+        "file,respondent,organisation,aliases\na.txt,R1,Ministerie van BZK,het departement; BiZa\n",
+        encoding="utf-8",
+    )
+    names = OrganisationNames.from_corpus(qualcode.load_corpus(tmp_path))
+    assert names.organisations == ("Ministerie van BZK",)
+    for name in ("Ministerie van BZK", "BZK", "het departement", "biza"):
+        assert names.resolve(name) == "Ministerie van BZK", name
