@@ -222,3 +222,20 @@ def test_failed_import_leaves_no_project(mixed: Path, tmp_path: Path) -> None:
         "other program, or start a project with 'qualcode project init')"
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mixed.qdpx", "nocodes.qdpx"]
+
+
+@pytest.mark.parametrize("name", PROJECTS)
+def test_every_sample_becomes_a_project(name: str, tmp_path: Path) -> None:
+    from qualcode.interop.exchange import import_project
+    from qualcode.store import Project
+
+    done = import_project(sample(name), tmp_path / "p.db", language="en")
+    codes, sources, selections, codings, _ = EXPECTED[name]
+    assert done.counts.codes == codes
+    with Project.open(tmp_path / "p.db") as project:
+        assert len(project.codebook.codes) == codes
+        stored = project.codings()
+        assert len(stored) == done.counts.codings <= codings
+        assert all(stored["text"].str.len() > 0)
+    empty = sum(1 for d in done.report.dropped if d.reason == "its text is empty")
+    assert done.counts.sources + empty == sources
