@@ -76,16 +76,11 @@ def parse_term(text: str, *, language: str) -> Term:
     folded: list[str] = []
     lemmas: list[str] = []
     exact: list[str] = []
+    _check_characters(alternatives)
     for alt in alternatives:
         is_exact = alt.startswith("=") and len(alt) > 1
         if is_exact:
             alt = alt[1:]
-        if not _ALLOWED.fullmatch(alt):
-            bad = sorted({ch for ch in alt if not _ALLOWED.fullmatch(ch)})
-            raise PatternSyntaxError(
-                f"{alt!r} contains {' '.join(repr(c) for c in bad)}; a pattern word may hold "
-                "letters, digits, - ' . & / + and * (wildcard)"
-            )
         if "*" in alt:
             letters = len(alt.replace("*", ""))
             if letters < MIN_WILDCARD_LETTERS:
@@ -114,6 +109,17 @@ def parse_term(text: str, *, language: str) -> Term:
     return Term(alternatives=tuple(folded), lemmas=tuple(lemmas), exact=tuple(exact))
 
 
+def _check_characters(alternatives: list[str]) -> None:
+    for alt in alternatives:
+        word = alt[1:] if alt.startswith("=") and len(alt) > 1 else alt
+        if word and not _ALLOWED.fullmatch(word):
+            bad = sorted({ch for ch in word if not _ALLOWED.fullmatch(ch)}, key=word.index)
+            raise PatternSyntaxError(
+                f"{alt!r} contains {' '.join(repr(c) for c in bad)}; a pattern word may hold "
+                "letters, digits, - ' . & / + and * (wildcard)"
+            )
+
+
 def parse_phrase(text: str, *, language: str) -> tuple[Term, ...]:
     """A phrase: slots in a row (``te laat``). A single word the tokenizer splits
     (``e-mail`` in some languages) becomes several slots. Raises ``PatternSyntaxError``."""
@@ -122,6 +128,7 @@ def parse_phrase(text: str, *, language: str) -> tuple[Term, ...]:
         raise PatternSyntaxError("empty pattern; write a word or phrase, e.g. 'geld|budget'")
     slots: list[Term] = []
     for word in words:
+        _check_characters(word.split("|"))
         if "|" not in word and "*" not in word and not word.startswith("="):
             parts = tokenize(language)(word)
             if len(parts) > 1:
