@@ -3,6 +3,8 @@
 Start with :func:`load_corpus` to read a folder of interview records.
 """
 
+from qualcode.codebook import Code, Codebook, load_codebook
+from qualcode.coding.autocoder import autocode, autocode_frame, autocode_text
 from qualcode.corpus import (
     Corpus,
     QualcodeWarning,
@@ -24,10 +26,13 @@ from qualcode.errors import (
     ReviewError,
     StoreError,
 )
+from qualcode.evaluate import evaluate
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Code",
+    "Codebook",
     "CodebookError",
     "CodingError",
     "Corpus",
@@ -40,6 +45,11 @@ __all__ = [
     "StoreError",
     "Transcript",
     "Turn",
+    "autocode",
+    "autocode_frame",
+    "autocode_text",
+    "evaluate",
+    "load_codebook",
     "load_corpus",
     "normalise",
     "read_respondents",
