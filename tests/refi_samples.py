@@ -1,8 +1,10 @@
-"""Where the REFI-QDA sample exports are: committed ones, or the shared folder beside the clone.
+"""Where the REFI-QDA sample exports are: the shared folder beside the clone.
 
-Samples whose licence is not stated are not committed (see
-``tests/data/refi-qda/README.md``); tests that need them read them from
-``../shared/refi-qda/samples/`` and are skipped when that folder is absent.
+The samples are real exports by other programs, holding third-party text
+(one of them public social-media comments). None is committed to this
+repository; tests read them from ``../shared/refi-qda/samples/`` (CI has it
+beside the clone; ``SOURCES.md`` there says where each came from) and are
+skipped, with the reason, when that folder is absent.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-HERE = Path(__file__).parent / "data" / "refi-qda"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "refi-qda" / "samples"
 
 ATLAS = "atlasti-23.2.3_target-atlas-project.qdpx"
@@ -24,8 +25,8 @@ PROJECTS = (ATLAS, MAXQDA, NVIVO_MAC, NVIVO_WIN, QC)
 
 
 def sample(name: str) -> Path:
-    """The path of sample *name*; skips the test when it is neither committed nor shared."""
-    for folder in (HERE, SHARED):
-        if (folder / name).is_file():
-            return folder / name
-    pytest.skip(f"{name} is not committed (no licence stated) and {SHARED} is absent")
+    """The path of sample *name*; skips the test when the shared samples are absent."""
+    path = SHARED / name
+    if not path.is_file():
+        pytest.skip(f"REFI-QDA sample {name} not found in {SHARED}")
+    return path

@@ -13,7 +13,7 @@ from qualcode.interop.positions import UTF16, on_boundary
 from qualcode.interop.qdpx import read_qdpx
 
 # Counted from each file's project.qde: Code, TextSource, PlainTextSelection, Coding, User
-# elements (see tests/data/refi-qda/SOURCES.md for the same figures).
+# elements (see ../shared/refi-qda/samples/SOURCES.md for the same figures).
 EXPECTED = {
     ATLAS: (3, 0, 0, 0, 2),
     MAXQDA: (307, 10, 0, 0, 1),
