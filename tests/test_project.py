@@ -352,6 +352,7 @@ def test_codings_filters_and_unknown_status(project):
     project.code("a.txt", BUDGET, BUDGET_END, "FINANCIEN", coder="anna")
     project.code("b.txt", 42, 85, "FINANCIEN", coder="bert")
     assert list(project.codings(coder="bert")["file"]) == ["b.txt"]
+    assert list(project.codings(coder=("anna", "bert"))["file"]) == ["a.txt", "b.txt"]
     assert list(project.codings(file="a.txt")["coder"]) == ["anna"]
     assert project.codings(status="suggested").empty
     assert project.coders() == ("anna", "bert")

@@ -423,7 +423,7 @@ class Database:
         self,
         *,
         file: str | None = None,
-        coder: str | None = None,
+        coder: str | Sequence[str] | None = None,
         statuses: Sequence[str] | None = None,
         code: str | None = None,
         overlapping: tuple[int, int] | None = None,
@@ -435,8 +435,9 @@ class Database:
             where.append("t.file = ?")
             args.append(file)
         if coder is not None:
-            where.append("k.name = ?")
-            args.append(coder)
+            coders = (coder,) if isinstance(coder, str) else tuple(coder)
+            where.append(f"k.name IN ({','.join('?' * len(coders))})")
+            args.extend(coders)
         if statuses is not None:
             where.append(f"c.status IN ({','.join('?' * len(statuses))})")
             args.extend(statuses)

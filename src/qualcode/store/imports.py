@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Callable, Container, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -69,7 +69,7 @@ class ImportResult:
     added: int
     skipped: int = 0
     reanchored: int = 0
-    ids: tuple[int, ...] = ()
+    ids: tuple[int, ...] = field(default=(), repr=False)
 
 
 @dataclass(frozen=True)

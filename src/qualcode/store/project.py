@@ -404,12 +404,15 @@ class Project:
         self,
         *,
         file: str | None = None,
-        coder: str | None = None,
+        coder: str | Sequence[str] | None = None,
         status: str | Sequence[str] | None = "active",
         code: str | None = None,
         overlapping: tuple[int, int] | None = None,
     ) -> list[StoredCoding]:
-        """Stored codings (records) matching every filter given; ``status=None`` for all."""
+        """Stored codings (records) matching every filter given; ``status=None`` for all.
+
+        *coder* is one coder's name or several names.
+        """
         return self._db.codings(
             file=file,
             coder=coder,
@@ -421,13 +424,14 @@ class Project:
     def codings(
         self,
         *,
-        coder: str | None = None,
+        coder: str | Sequence[str] | None = None,
         status: str | Sequence[str] | None = "active",
         file: str | None = None,
         code: str | None = None,
     ) -> pd.DataFrame:
         """Codings as a DataFrame: the codings CSV contract plus ``id, origin, status, memo,
-        created, updated``. By default the active codings of every coder."""
+        created, updated``. By default the active codings of every coder; *coder* (one name
+        or several), *status* (one, several, or None for all), *file* and *code* filter."""
         records = self.coding_records(file=file, coder=coder, status=status, code=code)
         return frames.codings_table(records, self.corpus, self.variables())
 
