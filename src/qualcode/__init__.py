@@ -27,6 +27,7 @@ from qualcode.errors import (
     StoreError,
 )
 from qualcode.evaluate import evaluate
+from qualcode.store import Project
 
 __version__ = "0.1.0"
 
@@ -38,6 +39,7 @@ __all__ = [
     "Corpus",
     "CorpusError",
     "InteropError",
+    "Project",
     "QualcodeError",
     "QualcodeWarning",
     "ReviewError",
