@@ -521,3 +521,27 @@ def test_info_counts(project):
         {"active": 1, "suggested": 2},
         1,
     )
+
+
+def test_the_codebook_can_be_refined_but_not_lose_codes_in_use(project):
+    project.code("a.txt", BUDGET, BUDGET_END, "GELD_TEKORT", coder="anna")
+    refined = CODEBOOK_YAML.replace("name: Geldtekort", "name: Tekort aan geld") + (
+        "  - {id: UITSTEL, name: Uitstel, description: Uitgestelde invoering., parent: PLANNING}\n"
+    )
+    project.set_codebook(parse_codebook(refined), coder="anna")
+    assert project.codebook.get("GELD_TEKORT").name == "Tekort aan geld"
+    assert project.variables()["UITSTEL"] == "PLANNING"
+    project.code("a.txt", BUDGET, BUDGET_END, "UITSTEL", coder="anna")
+    without = CODEBOOK_YAML.replace(
+        "  - {id: GELD_TEKORT, name: Geldtekort, description: Te weinig budget., "
+        "parent: FINANCIEN}\n",
+        "",
+    )
+    with pytest.raises(CodingError) as err:
+        project.set_codebook(parse_codebook(without), coder="anna")
+    assert str(err.value) == (
+        "the new codebook lacks codes that codings use: GELD_TEKORT (1), UITSTEL (1); keep those "
+        "ids (rename the code's name, not its id) or remove those codings first"
+    )
+    assert "UITSTEL" in project.codebook
+    assert '"added": ["UITSTEL"]' in project.log().iloc[-2]["details"]

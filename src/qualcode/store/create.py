@@ -1,4 +1,4 @@
-"""Making a new project file: it appears complete, or not at all, and never over another file."""
+"""Making a new project file (complete or not at all, never over another file); its codebook."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from pathlib import Path
 
 from qualcode.codebook import Codebook
 from qualcode.corpus import Corpus, load_corpus
-from qualcode.errors import CorpusError, StoreError
+from qualcode.errors import CodingError, CorpusError, StoreError
 from qualcode.store.db import CodeRow, Database
 from qualcode.store.texts import to_stored
 
-__all__ = ["code_rows", "fill", "load_transcripts", "who", "write_new"]
+__all__ = ["code_rows", "fill", "load_transcripts", "replace_codebook", "who", "write_new"]
 
 
 def who() -> str:
@@ -101,3 +101,30 @@ def write_new(path: Path, corpus: Corpus, codebook: Codebook) -> None:
     finally:
         for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
             leftover.unlink(missing_ok=True)
+
+
+def replace_codebook(db: Database, codebook: Codebook, *, coder: str) -> None:
+    """Store *codebook* in place of the project's (inside a transaction of *db*).
+
+    Raises ``CodingError`` listing the codes that codings use and *codebook* lacks.
+    """
+    in_use = db.codes_in_use()
+    gone = [f"{code} ({n})" for code, n in sorted(in_use.items()) if code not in codebook]
+    if gone:
+        raise CodingError(
+            f"the new codebook lacks codes that codings use: {', '.join(gone)}; keep "
+            "those ids (rename the code's name, not its id) or remove those codings first"
+        )
+    before = {row[0] for row in db.codes()}
+    after = [c.id for c in codebook.codes]
+    db.set_codebook(codebook.source_text, codebook.path, codebook.language, code_rows(codebook))
+    db.set_meta("codebook_version", str(int(db.get_meta("codebook_version", "0")) + 1))
+    db.append_log(
+        coder,
+        "codebook",
+        {
+            "source": codebook.path,
+            "added": [c for c in after if c not in before],
+            "removed": sorted(before - set(after)),
+        },
+    )

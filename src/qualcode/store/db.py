@@ -107,6 +107,10 @@ def _inspect(path: Path) -> None:
                 f"{path}: made by a newer qualcode (schema version {version}; this qualcode reads "
                 f"up to {LATEST_VERSION}); upgrade qualcode to open it"
             )
+        problem = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+        if problem != "ok":
+            detail = " ".join(str(problem).replace("*** in database main ***", "").split())
+            raise StoreError(f"{path}: damaged project file ({detail}); restore it from a backup")
         if version == LATEST_VERSION:
             missing = [t for t in REQUIRED_TABLES if t not in tables]
             if missing:

@@ -27,8 +27,8 @@ from qualcode.coding.model import Coding
 from qualcode.coding.reanchor import FUZZY_THRESHOLD, Anchor
 from qualcode.corpus import Corpus, Segment, Transcript
 from qualcode.errors import CodingError, StoreError
-from qualcode.store import frames
-from qualcode.store.create import fill, load_transcripts, who, write_new
+from qualcode.store import frames, suggestions
+from qualcode.store.create import fill, load_transcripts, replace_codebook, who, write_new
 from qualcode.store.db import MEMORY, Database
 from qualcode.store.imports import (
     AUTO_CODER,
@@ -168,6 +168,18 @@ class Project:
 
     def _check_code(self, code: str, where: str) -> None:
         check_code(code, known=self.variables(), codebook=lambda: self.codebook, where=where)
+
+    def set_codebook(self, codebook: str | Path | Codebook, *, coder: str) -> None:
+        """Replace the project's codebook (a refined version of it): one transaction.
+
+        Codes may be added, renamed or redefined; a code id that codings still use
+        must stay. Raises ``CodingError`` listing the codes in use that the new
+        codebook lacks.
+        """
+        coder = coder_name(coder)
+        book = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
+        with self._db.transaction():
+            replace_codebook(self._db, book, coder=coder)
 
     def transcript(self, file: str) -> Transcript:
         """The stored transcript *file*; ``CodingError`` naming the known files when absent."""
@@ -340,15 +352,7 @@ class Project:
         with self._db.transaction():
             c = self._own(coding_id, coder, action="removed")
             self._db.delete_coding(c.id)
-            if c.source_id is not None:
-                still = [
-                    o
-                    for o in self._db.codings(file=c.file, statuses=("active",))
-                    if o.source_id == c.source_id
-                ]
-                source = self._db.coding(c.source_id)
-                if not still and source is not None and source.status == "accepted":
-                    self._db.set_status(source.id, "suggested")
+            suggestions.reopen(self._db, c)
             self._db.append_log(
                 coder,
                 "uncode",
@@ -516,51 +520,18 @@ class Project:
             status_for={coder: "suggested"},
         )
 
-    def _suggestion(self, suggestion_id: int) -> StoredCoding:
-        s = self.coding(suggestion_id)
-        if s.status != "suggested":
-            raise CodingError(f"coding {s.id} is {s.status}, not a pending suggestion")
-        return s
-
     def accept(self, suggestion_id: int, *, coder: str) -> int:
         """Accept a suggestion: *coder* gets an active coding of it; its id."""
         coder = coder_name(coder)
         with self._db.transaction():
-            s = self._suggestion(suggestion_id)
-            t = self.transcript(s.file)
-            found = self._db.find_coding(s.file, s.start, s.end, s.code, coder, ("active",))
-            if found is None:
-                (found,) = self._db.add_codings(
-                    [
-                        NewCoding(
-                            file=s.file,
-                            start=s.start,
-                            end=s.end,
-                            code=s.code,
-                            coder=coder,
-                            origin="manual",
-                            status="active",
-                            anchor=Anchor.of(t.text, s.start, s.end),
-                            evidence=s.evidence,
-                            source_id=s.id,
-                        )
-                    ]
-                )
-            self._db.set_status(s.id, "accepted", decided_by=coder)
-            self._db.append_log(
-                coder, "accept", {"suggestion": s.id, "id": found, "file": s.file, "code": s.code}
-            )
-        return found
+            s = suggestions.pending(self._db, suggestion_id)
+            return suggestions.accept(self._db, s, self.transcript(s.file), coder=coder)
 
     def reject(self, suggestion_id: int, *, coder: str) -> None:
         """Reject a suggestion (it stays stored, with status ``rejected``)."""
         coder = coder_name(coder)
         with self._db.transaction():
-            s = self._suggestion(suggestion_id)
-            self._db.set_status(s.id, "rejected", decided_by=coder)
-            self._db.append_log(
-                coder, "reject", {"suggestion": s.id, "file": s.file, "code": s.code}
-            )
+            suggestions.reject(self._db, suggestions.pending(self._db, suggestion_id), coder=coder)
 
     # -- changed transcripts --------------------------------------------------------------
 
