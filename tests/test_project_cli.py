@@ -112,7 +112,7 @@ def test_import_refuses_every_bad_row_and_changes_nothing(tmp_path, project_file
 
 @pytest.mark.parametrize(("content", "message"), [
     ("file,start,end,code\na.txt,1,2,X\n",
-     "error: bad.csv: missing column coder; codings need file, start, end, code, coder\n"),
+     "error: bad.csv: missing column coder; a codings CSV needs file, start, end, code, coder\n"),
     ("", "error: bad.csv: the codings file is empty; expected a header with file, start, end, "
          "code, coder\n"),
 ])  # fmt: skip

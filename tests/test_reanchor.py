@@ -171,6 +171,7 @@ def test_refresh_orphans_codings_whose_passage_was_deleted(project, folder):
     ]  # fmt: skip
     assert project.coding(ids["budget"]).status == "orphaned"
     assert ids["budget"] not in set(project.codings()["id"])
+    assert list(project.codings(status="orphaned")["text"]) == [CODED]  # the stored snippet
     orphans = project.orphans()
     assert list(orphans["id"]) == [ids["budget"]]
     assert list(orphans["snippet"]) == [CODED]

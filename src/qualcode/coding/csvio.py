@@ -63,12 +63,13 @@ def write_codings_csv(frame: pd.DataFrame, path: str | Path) -> None:
 
 
 def read_codings_csv(
-    path: str | Path, *, required: Iterable[str] = REQUIRED_IMPORT_COLUMNS
+    path: str | Path, *, required: Iterable[str] = REQUIRED_IMPORT_COLUMNS, offsets: bool = True
 ) -> pd.DataFrame:
     """Read a codings CSV; ``start``/``end`` become integers.
 
     Raises ``CodingError`` naming the file (and row) when the file is missing,
-    lacks a required column, or has offsets that are not whole numbers.
+    lacks a required column, or has offsets that are not whole numbers. With
+    ``offsets=False`` the offsets stay text, for a caller that checks every row.
     """
     path = Path(path)
     if not path.is_file():
@@ -89,7 +90,7 @@ def read_codings_csv(
             f"{', '.join(missing)}; a codings CSV needs {', '.join(required)}"
         )
     for col in ("start", "end"):
-        if col not in frame.columns:
+        if col not in frame.columns or not offsets:
             continue
         bad = ~frame[col].str.strip().str.fullmatch(r"\d+")
         if bad.any():

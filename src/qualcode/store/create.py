@@ -65,7 +65,7 @@ def fill(db: Database, corpus: Corpus, codebook: Codebook) -> None:
         db.set_meta("text_version", "1")
         db.set_meta("codebook_version", "1")
         for t in corpus:
-            db.add_transcript(to_stored(t))
+            db.put_transcript(to_stored(t))
         db.set_codebook(codebook.source_text, codebook.path, codebook.language, code_rows(codebook))
         db.append_log(
             who(),

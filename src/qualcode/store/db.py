@@ -264,13 +264,18 @@ class Database:
 
     # -- transcripts ----------------------------------------------------------------------
 
-    def add_transcript(self, t: StoredTranscript) -> None:
-        """Store a new transcript."""
+    def put_transcript(self, t: StoredTranscript) -> None:
+        """Store transcript *t*, new, or replacing the text, hash, structure and metadata."""
         self._writing()
         stamp = now()
         self._conn.execute(
             "INSERT INTO transcripts (file, text, content_hash, format, respondent, organisation, "
-            "attributes, structure, added, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "attributes, structure, added, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(file) DO UPDATE SET text = excluded.text, "
+            "content_hash = excluded.content_hash, format = excluded.format, "
+            "respondent = excluded.respondent, organisation = excluded.organisation, "
+            "attributes = excluded.attributes, structure = excluded.structure, "
+            "updated = excluded.updated",
             (
                 t.file,
                 t.text,
@@ -282,25 +287,6 @@ class Database:
                 t.structure,
                 stamp,
                 stamp,
-            ),
-        )
-
-    def replace_transcript(self, t: StoredTranscript) -> None:
-        """Overwrite the stored text, hash, structure and metadata of ``t.file``."""
-        self._writing()
-        self._conn.execute(
-            "UPDATE transcripts SET text = ?, content_hash = ?, format = ?, respondent = ?, "
-            "organisation = ?, attributes = ?, structure = ?, updated = ? WHERE file = ?",
-            (
-                t.text,
-                t.content_hash,
-                t.format,
-                t.respondent,
-                t.organisation,
-                json.dumps(dict(t.attributes), ensure_ascii=False),
-                t.structure,
-                now(),
-                t.file,
             ),
         )
 

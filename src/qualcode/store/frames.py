@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from qualcode.coding.csvio import codings_frame
 from qualcode.coding.model import CODINGS_COLUMNS
 from qualcode.corpus import Corpus
 from qualcode.store.records import LogEntry, Memo, StoredCoding
@@ -47,34 +48,17 @@ def codings_table(
     updated``.
 
     *variables* maps code ids to their variable. ``text`` is the transcript's text
-    at the offsets; for an orphaned coding,
-    whose passage is gone, it is the stored snippet.
+    at the offsets; for an orphaned coding, whose passage is gone, the stored snippet.
     """
-    rows = []
-    for c in codings:
-        t = corpus.get(c.file)
-        rows.append(
-            {
-                "file": c.file,
-                "respondent": t.respondent,
-                "organisation": t.organisation,
-                "start": c.start,
-                "end": c.end,
-                "code": c.code,
-                "variable": variables.get(c.code, ""),
-                "coder": c.coder,
-                "score": round(float(c.score), 4),
-                "text": c.anchor.snippet if c.status == "orphaned" else t.text[c.start : c.end],
-                "evidence": c.evidence,
-                "id": c.id,
-                "origin": c.origin,
-                "status": c.status,
-                "memo": c.memo,
-                "created": c.created,
-                "updated": c.updated,
-            }
-        )
-    frame = pd.DataFrame.from_records(rows, columns=list(PROJECT_CODINGS_COLUMNS))
+    records = list(codings)
+    frame = codings_frame(
+        (c.as_coding() for c in records), corpus, variable_of=lambda code: variables.get(code, "")
+    )
+    orphaned = [c.status == "orphaned" for c in records]
+    if any(orphaned):
+        frame.loc[orphaned, "text"] = [c.anchor.snippet for c in records if c.status == "orphaned"]
+    for column in ("id", "origin", "status", "memo", "created", "updated"):
+        frame[column] = [getattr(c, column) for c in records]
     return frame.astype({"start": "int64", "end": "int64", "id": "int64", "score": "float64"})
 
 

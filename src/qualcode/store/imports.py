@@ -10,7 +10,6 @@ from __future__ import annotations
 import numbers
 from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
@@ -29,7 +28,6 @@ __all__ = [
     "IncomingRow",
     "coder_name",
     "prepare",
-    "read_import_csv",
     "rows_of",
 ]
 
@@ -145,29 +143,6 @@ def rows_of(data: pd.DataFrame | Iterable[Coding], *, source: str) -> list[Incom
             )
         )
     return rows
-
-
-def read_import_csv(path: str | Path) -> pd.DataFrame:
-    """A codings CSV, every cell as text, for :func:`rows_of` to check row by row.
-
-    Unlike ``read_codings_csv`` it does not stop at the first bad offset, so that
-    an import can report every refused row. Raises ``CodingError`` when the file
-    is missing or is not a readable CSV.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise CodingError(f"{path}: codings file not found")
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except pd.errors.EmptyDataError:
-        raise CodingError(
-            f"{path.name}: the codings file is empty; expected a header with "
-            f"{', '.join(REQUIRED_IMPORT_COLUMNS)}"
-        ) from None
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise CodingError(f"{path.name}: not a readable CSV ({str(exc).splitlines()[0]})") from None
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
-    return frame
 
 
 def _str(value: object) -> str:

@@ -23,6 +23,7 @@ from types import TracebackType
 import pandas as pd
 
 from qualcode.codebook import Codebook, load_codebook, parse_codebook
+from qualcode.coding.csvio import read_codings_csv
 from qualcode.coding.model import Coding
 from qualcode.coding.reanchor import FUZZY_THRESHOLD, Anchor
 from qualcode.corpus import Corpus, Segment, Transcript
@@ -35,7 +36,6 @@ from qualcode.store.imports import (
     ImportResult,
     coder_name,
     prepare,
-    read_import_csv,
     rows_of,
 )
 from qualcode.store.records import NewCoding, ProjectInfo, StoredCoding, check_statuses
@@ -497,7 +497,7 @@ class Project:
         """
         if isinstance(codings, str | Path):
             source = source or Path(codings).name
-            codings = read_import_csv(codings)
+            codings = read_codings_csv(codings, offsets=False)
         source = source or "codings"
         rows = rows_of(codings, source=source)
         return self._import(rows, action="import-codings", who=who(), source=source)

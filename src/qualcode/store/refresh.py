@@ -181,7 +181,7 @@ def refresh_from(
         if new.content_hash == record.content_hash:
             kept = _with_metadata_of(old, new)
             if to_stored(kept) != record:
-                db.replace_transcript(to_stored(kept))
+                db.put_transcript(to_stored(kept))
                 touched = True
             tally.unchanged += sum(c.status != "orphaned" for c in db.codings(file=file))
             continue
@@ -191,11 +191,11 @@ def refresh_from(
         )
         new = _with_metadata_of(reread, new)
         orphans.extend(_reanchor_file(db, old, new, who=who, threshold=threshold, tally=tally))
-        db.replace_transcript(to_stored(new))
+        db.put_transcript(to_stored(new))
         changed.append(file)
     added = [file for file in found if file not in stored]
     for file in added:
-        db.add_transcript(to_stored(found[file]))
+        db.put_transcript(to_stored(found[file]))
     if added:
         db.append_log(who, "add-transcripts", {"files": added})
     if changed or added or touched:
