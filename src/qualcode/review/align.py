@@ -156,47 +156,38 @@ def _trace(
 
 def diff_ops(
     alignment: Alignment,
-    quote_words: Sequence[str],
-    said_words: Sequence[str],
+    quote: Sequence[int],
+    words: Sequence[int],
+    texts: tuple[Sequence[str], Sequence[str]],
     gap_labels: Sequence[tuple[str, str]],
 ) -> tuple[DiffOp, ...]:
-    """The word diff of an alignment, grouped into runs.
+    """The word diff of an alignment of word ids *quote* with *words*, grouped into runs.
 
-    *quote_words* are the quote's words as written, *said_words* the
-    transcript stretch's words as said, *gap_labels* ``(kind, text)`` of each
-    gap between said pieces (``("elision", "[…]")``, ``("insertion", "[de VNG]")``).
+    *texts* are the quote's words as written and the stretch's words as said;
+    *gap_labels* ``(kind, text)`` of each gap between said pieces
+    (``("elision", "[…]")``, ``("insertion", "[de VNG]")``).
     """
+    written, said = texts
     ops: list[DiffOp] = []
 
-    def add(kind: str, said: tuple[str, ...] = (), written: tuple[str, ...] = ()) -> None:
+    def add(kind: str, old: tuple[str, ...] = (), new: tuple[str, ...] = ()) -> None:
         if ops and ops[-1].kind == kind and kind in ("equal", "replace", "insert", "delete"):
             last = ops[-1]
-            ops[-1] = DiffOp(kind, last.said + said, last.written + written)
+            ops[-1] = DiffOp(kind, last.said + old, last.written + new)
         else:
-            ops.append(DiffOp(kind, said, written))
+            ops.append(DiffOp(kind, old, new))
 
     for q, w in alignment.steps:
         if q == -2:
             kind, text = gap_labels[w] if w < len(gap_labels) else ("elision", "[…]")
             add(kind, (), (text,))
         elif q >= 0 and w >= 0:
-            if quote_words[q].casefold() == said_words[w].casefold() or _same(
-                quote_words[q], said_words[w]
-            ):
-                add("equal", (said_words[w],), (quote_words[q],))
-            else:
-                add("replace", (said_words[w],), (quote_words[q],))
+            add("equal" if quote[q] == words[w] else "replace", (said[w],), (written[q],))
         elif q >= 0:
-            add("insert", (), (quote_words[q],))
+            add("insert", (), (written[q],))
         else:
-            add("delete", (said_words[w],), ())
+            add("delete", (said[w],), ())
     return tuple(_merge_changes(ops))
-
-
-def _same(a: str, b: str) -> bool:
-    from qualcode.review.tokens import norm_word
-
-    return norm_word(a) == norm_word(b)
 
 
 def _merge_changes(ops: list[DiffOp]) -> list[DiffOp]:

@@ -25,10 +25,11 @@ parentheses, ``[1]``) makes the quote a document quote: unattributed.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from types import MappingProxyType
 from typing import Literal
 
 import yaml
@@ -97,16 +98,20 @@ class Attribution:
 NONE = Attribution("none")
 
 
+#: Phrases by their first word, longest first.
+Phrases = Mapping[str, tuple[tuple[str, ...], ...]]
+
+
 @dataclass(frozen=True)
 class _Cues:
     speech: frozenset[str]
-    markers: tuple[tuple[str, ...], ...]
+    markers: Phrases
     respondent_nouns: frozenset[str]
-    document_verbs: tuple[tuple[str, ...], ...]
-    document_nouns: tuple[tuple[str, ...], ...]
+    document_verbs: Phrases
+    document_nouns: Phrases
     citations: frozenset[str]
     content: frozenset[str]
-    continuation: tuple[tuple[str, ...], ...]
+    continuation: Phrases
     articles: frozenset[str]
 
 
@@ -116,8 +121,11 @@ def _cues(language: str = "nl") -> _Cues:
         resources.files("qualcode.data").joinpath("quote_cues.yaml").read_text(encoding="utf-8")
     )[language]
 
-    def phrases(key: str) -> tuple[tuple[str, ...], ...]:
-        return tuple(sorted((tuple(p.split()) for p in data[key]), key=len, reverse=True))
+    def phrases(key: str) -> Phrases:
+        by_first: dict[str, list[tuple[str, ...]]] = {}
+        for p in sorted((tuple(p.split()) for p in data[key]), key=len, reverse=True):
+            by_first.setdefault(p[0], []).append(p)
+        return MappingProxyType({k: tuple(v) for k, v in by_first.items()})
 
     return _Cues(
         speech=frozenset(data["speech"]),
@@ -160,9 +168,11 @@ def _tokens(text: str, start: int, end: int, names: OrganisationNames) -> list[_
     return out
 
 
-def _phrase_at(toks: Sequence[_Tok], i: int, phrases: tuple[tuple[str, ...], ...]) -> int:
+def _phrase_at(toks: Sequence[_Tok], i: int, phrases: Phrases) -> int:
     """Length of the phrase of *phrases* that starts at token *i* (0 when none)."""
-    for p in phrases:
+    if toks[i].kind != "word":
+        return 0
+    for p in phrases.get(toks[i].norm, ()):
         if i + len(p) <= len(toks) and all(
             toks[i + k].kind == "word" and toks[i + k].norm == w for k, w in enumerate(p)
         ):
@@ -170,9 +180,9 @@ def _phrase_at(toks: Sequence[_Tok], i: int, phrases: tuple[tuple[str, ...], ...
     return 0
 
 
-def _phrase_before(toks: Sequence[_Tok], i: int, phrases: tuple[tuple[str, ...], ...]) -> bool:
+def _phrase_before(toks: Sequence[_Tok], i: int, phrases: Phrases) -> bool:
     """Whether a phrase of *phrases* ends right before token *i*."""
-    return any(i - len(p) >= 0 and _phrase_at(toks, i - len(p), (p,)) == len(p) for p in phrases)
+    return any(_phrase_at(toks, j, phrases) == i - j for j in range(max(0, i - 4), i))
 
 
 @dataclass(frozen=True)
@@ -395,7 +405,10 @@ def attribute_quotes(
         para = max((m.end() for m in _PARA_BREAK.finditer(text, lo, q.start)), default=lo)
         s0 = _sentence_start(text, para, q.start)
         s1 = _sentence_end(text, q.end, hi)
-        following, s1 = reader.after(q.end, s1, closed=bool(_CLOSED.search(q.text)))
+        # a quote that ends its sentence ("moordend.”) takes no cue from what follows,
+        # unless a comma carries the sentence on ("moordend.”, aldus Divosa)
+        closed = bool(_CLOSED.search(q.text)) and text[q.end : q.end + 1] not in (",", ";")
+        following, s1 = reader.after(q.end, s1, closed=closed)
         found = reader.lead(s0, q.start) + following
         best = _best(found, before=q.start, after=q.end)
         if best is not None and (best.organisation is not None or best.kind == "document"):

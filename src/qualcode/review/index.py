@@ -1,10 +1,11 @@
 """An index of respondent speech: built once, then asked where a quote may come from.
 
 Each transcript's respondent speech (``Segment.is_respondent``; interviewer
-speech is never a quote) becomes a sequence of word ids, with a separator
-between turns. Word pairs (bigrams) point to their places. A quote's bigrams
-vote for the diagonal (place in transcript minus place in quote) they fall
-on; a run of votes close together is a candidate passage, and only those are
+speech is never a quote) becomes a sequence of word ids, with a break between
+turns. Word pairs (bigrams) are kept in one sorted array that points to their
+places. A quote's bigrams vote for the transcripts they occur in; in the
+transcripts with most votes, runs of votes on nearby diagonals (place in
+transcript minus place in quote) are candidate passages, and only those are
 aligned word by word. Pairs so common that they say nothing (more than
 ``common`` places) do not vote.
 """
@@ -19,11 +20,12 @@ import numpy as np
 
 from qualcode.corpus.model import Transcript
 from qualcode.review.align import BREAK
-from qualcode.review.tokens import tokenize
+from qualcode.review.tokens import WORD, norm_word
 
-__all__ = ["Candidate", "SpeechDoc", "SpeechIndex", "BREAK"]
+__all__ = ["Candidate", "SpeechDoc", "SpeechIndex"]
 
 _SHIFT = 24  # bits for a place inside one transcript
+_PLACE = (1 << _SHIFT) - 1
 
 
 @dataclass(frozen=True)
@@ -49,17 +51,19 @@ class Candidate:
 class SpeechIndex:
     """Respondent speech of a set of transcripts, indexed by word pairs."""
 
-    def __init__(self, transcripts: Iterable[Transcript], *, common: int = 2000) -> None:
+    def __init__(self, transcripts: Iterable[Transcript], *, common: int = 1000) -> None:
         """Index *transcripts*; word pairs met more than *common* times do not vote."""
         self.vocab: dict[str, int] = {}
         self.docs: list[SpeechDoc] = []
         self.common = common
-        postings: defaultdict[int, list[int]] = defaultdict(list)
-        singles: defaultdict[int, list[int]] = defaultdict(list)
-        for transcript in transcripts:
+        keys: list[np.ndarray] = []
+        places: list[np.ndarray] = []
+        seen: dict[str, int] = {}  # raw word -> id
+        for d, transcript in enumerate(transcripts):
             ids: list[int] = []
             starts: list[int] = []
             ends: list[int] = []
+            text = transcript.text
             for seg in transcript.segments("turn"):
                 if not seg.is_respondent:
                     continue
@@ -67,31 +71,38 @@ class SpeechIndex:
                     ids.append(BREAK)
                     starts.append(seg.start)
                     ends.append(seg.start)
-                for tok in tokenize(transcript.text, seg.start, seg.end):
-                    ids.append(self.vocab.setdefault(tok.norm, len(self.vocab)))
-                    starts.append(tok.start)
-                    ends.append(tok.end)
-            d = len(self.docs)
-            base = d << _SHIFT
-            for pos, (a, b) in enumerate(zip(ids, ids[1:], strict=False)):
-                if a != BREAK and b != BREAK:
-                    postings[self._pair(a, b)].append(base | pos)
-            for pos, a in enumerate(ids):
-                if a != BREAK:
-                    singles[a].append(base | pos)
+                for m in WORD.finditer(text, seg.start, seg.end):
+                    raw = m.group()
+                    i = seen.get(raw)
+                    if i is None:
+                        i = seen[raw] = self.vocab.setdefault(norm_word(raw), len(self.vocab))
+                    ids.append(i)
+                    starts.append(m.start())
+                    ends.append(m.end())
+            arr = np.array(ids, dtype=np.int64)
             self.docs.append(
                 SpeechDoc(
                     transcript,
-                    np.array(ids, dtype=np.int64),
+                    arr,
                     np.array(starts, dtype=np.int64),
                     np.array(ends, dtype=np.int64),
                 )
             )
-        self._pairs = dict(postings)
-        self._singles = dict(singles)
-
-    def _pair(self, a: int, b: int) -> int:
-        return a * 4_000_037 + b
+            keys.append(arr)
+            places.append((d << _SHIFT) | np.arange(len(arr), dtype=np.int64))
+        self._width = max(len(self.vocab), 1)
+        ids_all = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
+        places_all = np.concatenate(places) if places else np.zeros(0, dtype=np.int64)
+        same_doc = (places_all[1:] >> _SHIFT) == (places_all[:-1] >> _SHIFT)
+        ok = same_doc & (ids_all[:-1] >= 0) & (ids_all[1:] >= 0)
+        pair_keys = ids_all[:-1][ok] * self._width + ids_all[1:][ok]
+        order = np.argsort(pair_keys, kind="stable")
+        self._pair_keys = pair_keys[order]
+        self._pair_places = places_all[:-1][ok][order]
+        word_ok = ids_all >= 0
+        order = np.argsort(ids_all[word_ok], kind="stable")
+        self._word_keys = ids_all[word_ok][order]
+        self._word_places = places_all[word_ok][order]
 
     def known(self, word: str) -> bool:
         """Whether *word* (normalised) occurs in respondent speech."""
@@ -108,44 +119,82 @@ class SpeechIndex:
             out.append(i)
         return out
 
+    def _lookup(
+        self, keys: np.ndarray, sorted_keys: np.ndarray, sorted_places: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Places of every key of *keys* (common keys left out) and the index of its key."""
+        lo = np.searchsorted(sorted_keys, keys, side="left")
+        hi = np.searchsorted(sorted_keys, keys, side="right")
+        counts = hi - lo
+        counts[(counts > self.common) | (keys < 0)] = 0
+        if not counts.any():
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        which = np.repeat(np.arange(len(keys)), counts)
+        starts = np.repeat(lo, counts)
+        offsets = np.arange(len(which)) - np.repeat(np.cumsum(counts) - counts, counts)
+        return sorted_places[starts + offsets], which
+
     def candidates(
-        self, ids: Sequence[int], *, spread: int, slack: int = 8, per_doc: int = 2
+        self,
+        ids: Sequence[int],
+        *,
+        spread: int,
+        slack: int = 8,
+        docs: int = 12,
+        per_doc: int = 2,
+        force: Iterable[int] = (),
     ) -> list[Candidate]:
         """Passages where the quote with word ids *ids* may come from, most votes first.
 
         *spread* is how far (in words) the quote's words may lie apart in a
         transcript beyond their distance in the quote (for left-out text);
-        *slack* words are added on both sides of a passage.
+        *slack* words are added on both sides of a passage. Only the *docs*
+        transcripts with most votes (and at least a third of the best's) are
+        searched, and those in *force* that have any.
         """
-        hits: defaultdict[int, list[tuple[int, int, int]]] = defaultdict(list)
-        for qi, (a, b) in enumerate(zip(ids, ids[1:], strict=False)):
-            places = self._pairs.get(self._pair(a, b), ()) if a >= 0 and b >= 0 else ()
-            if len(places) > self.common:
-                continue
-            for packed in places:
-                pos = packed & ((1 << _SHIFT) - 1)
-                hits[packed >> _SHIFT].append((pos - qi, qi, pos))
-        if not hits:
-            self._single_hits(ids, hits)
+        q = np.array(ids, dtype=np.int64)
+        if len(q) >= 2:
+            keys = np.where((q[:-1] >= 0) & (q[1:] >= 0), q[:-1] * self._width + q[1:], -1)
+            places, which = self._lookup(keys, self._pair_keys, self._pair_places)
+        else:
+            places, which = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        if not len(places):
+            rare = np.argsort([self._count(int(a)) for a in q])[:3]
+            keys = np.where(q[rare] >= 0, q[rare], -1)
+            places, idx = self._lookup(keys, self._word_keys, self._word_places)
+            which = rare[idx] if len(idx) else idx
+        if not len(places):
+            return []
+        doc = places >> _SHIFT
+        # distinct quote places voting for each transcript
+        pairs = np.unique(doc * (len(q) + 1) + which)
+        votes = np.bincount(pairs // (len(q) + 1))
+        top = np.argsort(-votes, kind="stable")[:docs]
+        floor = max(1, int(votes[top[0]]) // 3)
+        wanted = {int(d) for d in top if votes[d] >= floor}
+        wanted |= {d for d in force if d < len(votes) and votes[d] > 0}
         out: list[Candidate] = []
-        m = len(ids)
-        for d, doc_hits in hits.items():
-            doc_hits.sort()
-            out.extend(_clusters(d, doc_hits, m, spread, slack, len(self.docs[d].ids), per_doc))
+        for d in sorted(wanted):
+            mask = doc == d
+            if not mask.any():
+                continue
+            pos = places[mask] & _PLACE
+            qi = which[mask]
+            hits = sorted(zip((pos - qi).tolist(), qi.tolist(), pos.tolist(), strict=True))
+            out.extend(_clusters(d, hits, len(q), spread, slack, len(self.docs[d].ids), per_doc))
         out.sort(key=lambda c: (-c.votes, c.doc, c.lo))
         return out
 
-    def _single_hits(
-        self, ids: Sequence[int], hits: defaultdict[int, list[tuple[int, int, int]]]
-    ) -> None:
-        """Votes of single rare words, for a quote none of whose word pairs was found."""
-        ranked = sorted((len(self._singles.get(a, ())), qi) for qi, a in enumerate(ids) if a >= 0)
-        for n, qi in ranked[:3]:
-            if not n or n > self.common:
-                continue
-            for packed in self._singles[ids[qi]]:
-                pos = packed & ((1 << _SHIFT) - 1)
-                hits[packed >> _SHIFT].append((pos - qi, qi, pos))
+    def _count(self, word: int) -> int:
+        if word < 0:
+            return 1 << 30
+        lo = np.searchsorted(self._word_keys, word, side="left")
+        hi = np.searchsorted(self._word_keys, word, side="right")
+        return int(hi - lo) or 1 << 30
+
+    def docs_of(self, organisation: str) -> list[int]:
+        """Indices of the transcripts of *organisation*."""
+        return [d for d, doc in enumerate(self.docs) if doc.transcript.organisation == organisation]
 
 
 def _clusters(

@@ -16,11 +16,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["Token", "norm_word", "tokenize"]
+__all__ = ["WORD", "Token", "norm_word", "tokenize"]
 
 #: A word: letters or digits, with inner hyphens/apostrophes, and inner
 #: ``.``/``,`` between digits (``1.000``, ``2,5``).
-_WORD = re.compile(r"\w+(?:(?:[-'’‘`´′‐‑–\u00ad]|(?<=\d)[.,](?=\d))\w+)*")
+WORD = re.compile(r"\w+(?:(?:[-'’‘`´′‐‑–\u00ad]|(?<=\d)[.,](?=\d))\w+)*")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "′": "'"})
 _DASHES = str.maketrans({"‐": "-", "‑": "-", "–": "-", "—": "-", "−": "-"})
 
@@ -44,5 +44,5 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """The words of ``text[start:end]``, with offsets into *text*."""
     stop = len(text) if end is None else end
     return [
-        Token(norm_word(m.group()), m.start(), m.end()) for m in _WORD.finditer(text, start, stop)
+        Token(norm_word(m.group()), m.start(), m.end()) for m in WORD.finditer(text, start, stop)
     ]

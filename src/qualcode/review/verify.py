@@ -17,9 +17,9 @@ transcripts and *sB* the best in the others':
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from qualcode.review.align import INSERTION_SKIP, align, diff_ops
+from qualcode.review.align import INSERTION_SKIP, Alignment, align, diff_ops
 from qualcode.review.attribute import Attribution
 from qualcode.review.extract import Quote
 from qualcode.review.index import SpeechIndex
@@ -70,40 +70,87 @@ def _prepare(quote: Quote, index: SpeechIndex) -> _Prepared:
     return _Prepared(tuple(written), tuple(index.encode(norms)), tuple(gaps), tuple(labels))
 
 
+@dataclass(frozen=True)
+class _Aligned:
+    """A match before its diff is made (most matches never need one)."""
+
+    match: Match
+    alignment: Alignment
+    doc: int
+    lo: int
+    hi: int
+
+
 def _matches(
     prep: _Prepared, index: SpeechIndex, attributed: str | None, *, limit: int = 8
-) -> list[Match]:
-    """The best passage per transcript among the candidates worth aligning, best first."""
-    candidates = index.candidates(prep.ids, spread=prep.spread)
-    chosen = candidates[:limit]
-    if attributed is not None:
-        own = [c for c in candidates if index.docs[c.doc].transcript.organisation == attributed]
-        chosen += [c for c in own[:3] if c not in chosen]
-    best: dict[int, Match] = {}
+) -> list[_Aligned]:
+    """The best passage per transcript among the candidates worth aligning, best first.
+
+    Aligned are the candidates with at least a third of the best one's votes
+    (at most *limit*), and the best candidate in each transcript of the
+    *attributed* organisation.
+    """
+    own_docs = index.docs_of(attributed) if attributed is not None else []
+    candidates = index.candidates(prep.ids, spread=prep.spread, force=own_docs)
+    if not candidates:
+        return []
+    floor = max(1, candidates[0].votes // 3)
+    chosen = [c for c in candidates if c.votes >= floor][:limit]
+    own = set(own_docs)
+    for c in candidates:
+        if c.doc in own and c not in chosen:
+            chosen.append(c)
+            own.discard(c.doc)
+    best: dict[int, _Aligned] = {}
+    exact_votes = 0
     for c in chosen:
+        if c.votes < exact_votes:
+            break  # an exact passage of the named organisation is found; the rest is noise
         doc = index.docs[c.doc]
         a = align(prep.ids, prep.gaps, doc.ids[c.lo : c.hi])
         if a is None or a.last < a.first:
             continue
-        if c.doc in best and best[c.doc].similarity >= a.similarity:
+        if c.doc in best and best[c.doc].match.similarity >= a.similarity:
             continue
-        words = [
-            doc.transcript.text[s:e]
-            for s, e in zip(doc.starts[c.lo : c.hi], doc.ends[c.lo : c.hi], strict=True)
-        ]
         pieces = tuple(
             (int(doc.starts[c.lo + f]), int(doc.ends[c.lo + la])) for f, la in a.pieces if f >= 0
         )
-        best[c.doc] = Match(
+        match = Match(
             file=doc.transcript.file,
             organisation=doc.transcript.organisation,
             start=int(doc.starts[c.lo + a.first]),
             end=int(doc.ends[c.lo + a.last]),
             similarity=a.similarity,
             pieces=pieces,
-            diff=diff_ops(a, prep.written, words, prep.labels),
         )
-    return sorted(best.values(), key=lambda m: (-m.similarity, m.file, m.start))
+        best[c.doc] = _Aligned(match, a, c.doc, c.lo, c.hi)
+        if match.exact and match.organisation == attributed:
+            exact_votes = c.votes
+    return sorted(best.values(), key=lambda f: (-f.match.similarity, f.match.file, f.match.start))
+
+
+def _with_diff(found: _Aligned, prep: _Prepared, index: SpeechIndex) -> Match:
+    """The match with its word diff (none when it is exact)."""
+    if found.match.exact:
+        return found.match
+    doc = index.docs[found.doc]
+    text = doc.transcript.text
+    said = [
+        text[a:b]
+        for a, b in zip(
+            doc.starts[found.lo : found.hi].tolist(),
+            doc.ends[found.lo : found.hi].tolist(),
+            strict=True,
+        )
+    ]
+    ops = diff_ops(
+        found.alignment,
+        prep.ids,
+        doc.ids[found.lo : found.hi].tolist(),
+        (prep.written, said),
+        prep.labels,
+    )
+    return replace(found.match, diff=ops)
 
 
 def verify_quote(
@@ -117,24 +164,30 @@ def verify_quote(
     org = attribution.organisation if attribution.kind == "respondent" else None
     prep = _prepare(quote, index)
     found = _matches(prep, index, org)
-    closest = found[0] if found else None
-    above = [m for m in found if m.similarity >= threshold]
+    above = [f for f in found if f.match.similarity >= threshold]
+    own = [f for f in above if f.match.organisation == org]
+    other = [f for f in above if f.match.organisation != org]
+    s_own = own[0].match.similarity if own else 0.0
+    s_other = other[0].match.similarity if other else 0.0
     if org is None:
-        return QuoteResult(quote, attribution, "unattributed", tuple(above), closest)
-    own = [m for m in above if m.organisation == org]
-    other = [m for m in above if m.organisation != org]
-    s_own = own[0].similarity if own else 0.0
-    s_other = other[0].similarity if other else 0.0
-    if own and own[0].exact:
-        status = "verified"
-    elif other and (other[0].exact or s_other > s_own):
-        status = "misattributed"
-        return QuoteResult(quote, attribution, status, tuple(other + own), closest)
+        status, ranked = "unattributed", above
+    elif own and own[0].match.exact:
+        status, ranked = "verified", own + other
+    elif other and (other[0].match.exact or s_other > s_own):
+        status, ranked = "misattributed", other + own
     elif own:
-        status = "altered"
+        status, ranked = "altered", own + other
     else:
-        status = "not_found"
-    return QuoteResult(quote, attribution, status, tuple(own + other), closest)
+        status, ranked = "not_found", []
+    matches = [m.match for m in ranked]
+    if matches:
+        matches[0] = _with_diff(ranked[0], prep, index)
+    closest = None
+    if found:
+        closest = (
+            matches[0] if ranked and ranked[0] is found[0] else _with_diff(found[0], prep, index)
+        )
+    return QuoteResult(quote, attribution, status, tuple(matches), closest)
 
 
 def verify_quotes(
