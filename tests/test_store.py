@@ -98,6 +98,21 @@ def test_opening_a_file_with_a_missing_table(project_file):
     )
 
 
+def test_opening_a_file_with_damaged_pages(project_file):
+    data = bytearray(project_file.read_bytes())
+    page = 4096
+    assert len(data) > 4 * page
+    data[2 * page : 4 * page] = b"\x5a" * (2 * page)
+    project_file.write_bytes(bytes(data))
+    with pytest.raises(StoreError) as err:
+        Project.open(project_file)
+    message = str(err.value)
+    assert message.startswith(f"{project_file}: damaged project file (")
+    assert message.endswith("); restore it from a backup")
+    assert "\n" not in message
+    assert project_file.read_bytes() == bytes(data)
+
+
 def test_an_older_file_is_migrated_on_open(tmp_path):
     path = tmp_path / "old.db"
     _sql(
