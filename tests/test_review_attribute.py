@@ -99,6 +99,16 @@ def attribution(text: str) -> list[tuple[str, str | None, str]]:
         ),
         (f"In de woorden van Divosa: {Q}", "respondent", "Divosa", "before"),
         (f"Ook de VNG is kritisch: {Q}", "respondent", "VNG", "before"),
+        (f"Uit het interview met Divosa: {Q}", "respondent", "Divosa", "before"),
+        (f"In het gesprek met de IND kwam dit naar voren: {Q}", "respondent", "IND", "before"),
+        (f"Vanuit de G4 klinkt het zo: {Q}", "respondent", "G4", "before"),
+        (f"Een respondent (VNG) zegt: {Q}", "respondent", "VNG", "before"),
+        (
+            f"Het ministerie van OCW wijst naar SZW: {Q}",
+            "respondent",
+            "Ministerie van OCW",
+            "before",
+        ),
         (f"De VNG:\n{Q}", "respondent", "VNG", "before"),
         # after the quote
         (f"Het was lastig. {Q_OPEN} (VWN).", "respondent", "Vluchtelingenwerk", "after"),
@@ -108,6 +118,9 @@ def attribution(text: str) -> list[tuple[str, str | None, str]]:
         (f"{Q_OPEN}, aldus Divosa.", "respondent", "Divosa", "after"),
         (f"{Q_OPEN}, zegt een respondent van het COA over de VNG.", "respondent", "COA", "after"),
         (f"{Q_OPEN} (respondent G4).", "respondent", "G4", "after"),
+        (f"{Q_OPEN} (interview VNG, 2023).", "respondent", "VNG", "after"),
+        (f"{Q} Aldus Divosa.", "respondent", "Divosa", "after"),
+        (f"{Q[:-2]}.”, aldus Divosa.", "respondent", "Divosa", "after"),
         # the nearest cue wins; a cue after the quote beats the previous sentence
         (f"De VNG is kritisch. {Q_OPEN} (VWN).", "respondent", "Vluchtelingenwerk", "after"),
         (f"Een respondent zegt: {Q_OPEN} (VWN).", "respondent", "Vluchtelingenwerk", "after"),
@@ -194,10 +207,15 @@ def test_a_name_of_two_organisations_resolves_to_none() -> None:
 def test_names_come_from_the_respondents_table(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("Respondent: iets gezegd.", encoding="utf-8")
     (tmp_path / "respondents.csv").write_text(
-        "file,respondent,organisation,aliases\na.txt,R1,Ministerie van BZK,het departement; BiZa\n",
+        "file,respondent,organisation,aliases,name\n"
+        "a.txt,R07,Ministerie van BZK,het departement; BiZa,Jan de Vries\n",
         encoding="utf-8",
     )
     names = OrganisationNames.from_corpus(qualcode.load_corpus(tmp_path))
     assert names.organisations == ("Ministerie van BZK",)
-    for name in ("Ministerie van BZK", "BZK", "het departement", "biza"):
+    for name in ("Ministerie van BZK", "BZK", "het departement", "biza", "R07", "r7"):
         assert names.resolve(name) == "Ministerie van BZK", name
+    assert names.resolve("Jan de Vries") is None
+    report = report_from_text(f"{Q_OPEN} (R7).")
+    (found,) = attribute_quotes(report.text, find_quotes(report).quotes, names)
+    assert (found.organisation, found.mention) == ("Ministerie van BZK", "R7")

@@ -64,6 +64,35 @@ def test_single_quotes_inside_stay_part_of_the_quote_and_are_no_delimiters() -> 
     assert quotes_of(text) == [("geen ‘we nemen het mee’ of 'we doen het niet', echt nooit.", 1)]
 
 
+@pytest.mark.parametrize(
+    ("text", "quotes", "terms"),
+    [
+        (
+            "De VNG: ‘een twee drie vier vijf zes.’ Dat is ’t punt van zo’n auto’s.",
+            ["een twee drie vier vijf zes."],
+            [],
+        ),
+        (
+            "Op ’s avonds en in de jaren '90 was het 'race to the bottom'.",
+            [],
+            ["race to the bottom"],
+        ),
+        (
+            "Thomas’ fiets en ‘een twee drie vier vijf zes’ (VNG).",
+            ["een twee drie vier vijf zes"],
+            [],
+        ),
+        ("Zij: “een ‘twee drie’ vier vijf zes”.", ["een ‘twee drie’ vier vijf zes"], []),
+    ],
+)
+def test_single_quotes_outside_double_quotes_delimit_quotes_and_terms(
+    text: str, quotes: list[str], terms: list[str]
+) -> None:
+    scan = find_quotes(report_from_text(text))
+    assert ([q.text for q in scan.quotes], [t.text for t in scan.terms]) == (quotes, terms)
+    assert scan.notes == ()
+
+
 def test_a_quote_of_another_style_inside_a_quote_is_nested() -> None:
     text = 'De VNG: “De boodschap was simpel: "We willen graag verder, maar niet zo."” (VNG)'
     assert quotes_of(text) == [

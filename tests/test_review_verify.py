@@ -10,6 +10,7 @@ import qualcode
 from qualcode.errors import ReviewError
 from qualcode.review import QuoteCheck, check_quotes
 from qualcode.review.align import DiffOp, diff_text
+from qualcode.review.tokens import norm_word, tokenize
 
 DATA = Path(__file__).parent / "data" / "review"
 
@@ -86,6 +87,26 @@ def test_quote_marks_apostrophes_dashes_and_punctuation_are_normalised(
     ]
     assert passage(result, 0) == "midden in de zomer. Zo’n tempo – dat hou je niet vol"
     assert passage(result, 1).endswith("over de komma’s zeggen")
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("Het", "het"),
+        ("is", "ís"),
+        ("een", "één"),
+        ("coordinatie", "coördinatie"),
+        ("zo'n", "zo’n"),
+        ("G40-gemeente", "G40‑gemeente"),
+        ("financien", "ﬁnanciën"),
+        ("samenwerking", "samen\u00adwerking"),
+    ],
+)
+def test_words_compare_without_case_accents_and_typographic_variants(
+    written: str, said: str
+) -> None:
+    assert norm_word(written) == norm_word(said)
+    assert tokenize(said)[0].end == len(said)
 
 
 def test_a_changed_word_is_altered_with_a_word_diff(tmp_path: Path, tiny: Path) -> None:
@@ -501,7 +522,7 @@ def test_every_quote_of_the_draft_report_gets_its_verdict(draft: QuoteCheck) -> 
         "not_found": 1,
         "unattributed": 3,
     }
-    assert [t.text for t in draft.terms] == ["voor de bühne"]
+    assert [t.text for t in draft.terms] == ["voor de bühne", "race to the bottom"]
     assert draft.notes == ()
     assert draft.exit_code == 1
 

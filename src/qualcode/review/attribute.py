@@ -74,6 +74,8 @@ _SKIP_AFTER_ORG = frozenset(
         "toen",
     }
 )
+_INTERVIEW = frozenset({"interview", "gesprek", "gespreksverslag", "interviewverslag",
+                        "respondent", "geïnterviewde", "geinterviewde"})
 _AFTER_OPENERS = frozenset({"aldus", "volgens", "zo", "zegt", "meent", "vindt", "stelt"})
 
 
@@ -224,9 +226,11 @@ class _Reader:
         return len(toks)
 
     def _is_content(self, toks: Sequence[_Tok], i: int, content_from: int) -> bool:
+        j = self._prev_word(toks, i)
+        if _phrase_before(toks, j + 1, self.cues.markers):
+            return False  # "volgens de VNG", "in het gesprek met de VNG"
         if i >= content_from:
             return True
-        j = self._prev_word(toks, i)
         return j >= 0 and toks[j].kind == "word" and toks[j].norm in self.cues.content
 
     def _documents(self, toks: Sequence[_Tok], content_from: int) -> list[int]:
@@ -298,8 +302,8 @@ class _Reader:
         """Cues right after a quote, in ``text[start:end]`` (up to the sentence end).
 
         *closed* says the quote ended its sentence (``moordend.”``): then only a
-        reference right after it counts (``(VWN)``, ``[1]``). Returns the cues and
-        where the attributing words end.
+        reference right after it counts (``(VWN)``, ``[1]``), or a sentence that
+        opens with ``Aldus``. Returns the cues and where the attributing words end.
         """
         toks = _tokens(self.text, start, end, self.names)
         i = 0
@@ -311,6 +315,9 @@ class _Reader:
             stop = toks[close].end if close < len(toks) else end
             raw = self.text[toks[i].start : stop]
             at = toks[i].start
+            orgs = [t for t in inner if t.kind == "org"]
+            if orgs and any(t.norm in _INTERVIEW for t in inner):  # (interview VNG, 2023)
+                return [_Found("respondent", orgs[0].org, orgs[0].written, at, 5)], stop
             if (
                 _YEAR.search(raw)
                 or _PAGE.search(raw)
@@ -321,7 +328,6 @@ class _Reader:
                 )
             ):
                 return [_Found("document", None, "", at, 9)], stop
-            orgs = [t for t in inner if t.kind == "org"]
             if orgs:
                 return [_Found("respondent", orgs[0].org, orgs[0].written, at, 5)], stop
             if any(t.norm in self.cues.respondent_nouns for t in inner):
@@ -329,7 +335,7 @@ class _Reader:
             i = close + 1
             while i < len(toks) and toks[i].norm in {",", ";"}:
                 i += 1
-        if closed or i >= len(toks) or toks[i].kind != "word":
+        if i >= len(toks) or toks[i].kind != "word" or closed and toks[i].norm != "aldus":
             return [], start
         first = toks[i].norm
         if not (first in _AFTER_OPENERS or first in self.cues.speech):

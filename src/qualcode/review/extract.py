@@ -5,9 +5,11 @@ Straight (``"``), curly (``“ ”``), Dutch low-high (``„ ”``) and guilleme
 Whether a mark opens or closes is read from its neighbours (an opening mark
 has text on its right and space or punctuation on its left); a quotation
 mark of another style inside an open quote opens a nested quote. Single
-quotes are never delimiters: they are nested quotes or terms ('race to the
-bottom'). A quote does not run over a paragraph break; one left open is
-reported in the notes, not checked.
+quotes inside a double-quoted passage belong to it; outside one, a passage in
+single quotes (‘…’, for reports that quote that way) counts like one in
+double quotes, so a short one is a term ('race to the bottom'). A quote does
+not run over a paragraph break; one left open is reported in the notes, not
+checked.
 
 Inside a quote, ``[…]``, ``[...]``, ``(…)`` and a bare ``…`` or ``...`` mark
 left-out text; any other ``[bracketed text]`` is the author's insertion.
@@ -40,6 +42,8 @@ _STYLE = {
 _MARKS = re.compile(r"[\"″“”„‟«»]|\n[ \t]*\n")
 _OPEN_LEFT = set("([{—–-/:;‘'") | set(_STYLE)
 _CLOSE_RIGHT = set(".,;:!?)]}…—–-’'") | set(_STYLE)
+_SINGLE = re.compile(r"[‘’']|\n[ \t]*\n")
+_CONTRACTION = re.compile(r"(?:t|s|n|k|\d\d)(?!\w)", re.IGNORECASE)
 _GAP = re.compile(
     r"(?P<elision>[\[(]\s*(?:…|\.{2,4})\s*[\])]|…|\.{3,4})|(?P<insertion>\[[^\[\]]*\])"
 )
@@ -205,4 +209,45 @@ def find_quotes(report: ReportText, *, min_words: int = 6) -> QuoteScan:
             stack = [i]
     if stack:
         unclosed(stack[0], "does not close before the report ends")
+    taken = [(q.start, q.end) for q in quotes] + [(t.start, t.end) for t in terms]
+    for at, end in _single_quoted(text, taken):
+        close(at, end)
+    quotes.sort(key=lambda q: q.start)
+    terms.sort(key=lambda t: t.start)
     return QuoteScan(tuple(quotes), tuple(terms), tuple(notes))
+
+
+def _single_quoted(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``(opening, closing)`` mark positions of passages in single quotes outside *taken*.
+
+    Some reports quote with single quotes (‘…’). An opening mark has space or
+    a bracket on its left and a letter or digit on its right, and is no
+    contraction (``’t``, ``’s``, ``'90``); a closing mark has no space on its
+    left and space or punctuation on its right (so ``zo’n`` and ``auto’s``
+    are apostrophes). Unpaired marks are apostrophes too: no note.
+    """
+    spans: list[tuple[int, int]] = []
+    ends = sorted(taken)
+    k = 0
+    opened: int | None = None
+    for m in _SINGLE.finditer(text):
+        i = m.start()
+        if m.group().startswith("\n"):
+            opened = None
+            continue
+        while k < len(ends) and ends[k][1] <= i:
+            k += 1
+        if k < len(ends) and ends[k][0] <= i:
+            opened = None  # inside a double-quoted passage: nested, not ours
+            continue
+        left = text[i - 1] if i else " "
+        right = text[i + 1] if i + 1 < len(text) else " "
+        if opened is not None and not left.isspace() and (right.isspace() or right in _CLOSE_RIGHT):
+            if m.group() in "’'":
+                spans.append((opened, i))
+                opened = None
+                continue
+        if (m.group() in "‘'" and (left.isspace() or left in "([{")
+                and right.isalnum() and not _CONTRACTION.match(text, i + 1)):
+            opened = i
+    return spans

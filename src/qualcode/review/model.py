@@ -112,6 +112,10 @@ class QuoteCheck:
     def __iter__(self) -> Iterator[QuoteResult]:
         return iter(self.results)
 
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{s}={n}" for s, n in self.summary.items())
+        return f"QuoteCheck(report={self.report!r}, quotes={len(self.results)}, {counts})"
+
     def __len__(self) -> int:
         return len(self.results)
 
@@ -133,17 +137,25 @@ class QuoteCheck:
         """0 when :attr:`ok`, else 1 (for CI)."""
         return 0 if self.ok else 1
 
+    def _repr_html_(self) -> str:
+        from qualcode.review.render import to_html
+
+        return to_html(self, page=False)
+
     def problems_first(self) -> list[QuoteResult]:
         """Results with problems first (by status, then report order), then the rest."""
         order = {s: i for i, s in enumerate((*PROBLEMS, "unattributed", "verified"))}
         return sorted(self.results, key=lambda r: (order[r.status], r.quote.start))
 
-    def to_frame(self) -> pd.DataFrame:
-        """One row per quote: its status, attribution, text, best match and diff."""
+    def to_frame(self, *, problems_first: bool = False) -> pd.DataFrame:
+        """One row per quote: its status, attribution, text, best match and diff.
+
+        Rows are in report order, or with *problems_first* as :meth:`problems_first`.
+        """
         import pandas as pd
 
         rows = []
-        for r in self.results:
+        for r in self.problems_first() if problems_first else self.results:
             best = r.matches[0] if r.matches else None
             rows.append(
                 {

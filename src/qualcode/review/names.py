@@ -6,7 +6,9 @@ with or without an article (``de VNG``, ``het COA``), with spaces and hyphens
 interchangeable (``VNG Realisatie`` = ``VNG-Realisatie``), and as the first part
 of a compound (``G40-gemeente``, ``VNG-leden``). The longest name wins
 (``IV-opgave SZW`` before ``SZW``). For ``Ministerie van X`` the short form
-``X`` is known too when it is an acronym (``OCW``).
+``X`` is known too when it is an acronym (``OCW``), and a respondent code of
+the table (``R05``, also written ``R5``) names the respondent's organisation;
+a person's name never does.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ __all__ = ["Mention", "OrganisationNames"]
 
 _ARTICLE = re.compile(r"^(?:de|het|een|'t|’t)\s+", re.IGNORECASE)
 _MINISTRY = re.compile(r"^ministerie\s+van\s+(?P<short>[A-Z&]{2,6})$", re.IGNORECASE)
+_CODE = re.compile(r"(?P<prefix>[A-Za-z]{1,4}[-\s]?)(?P<number>\d{1,3})")
 _SEP = re.compile(r"[\s\-‐‑–]+")
 
 
@@ -77,6 +80,11 @@ class OrganisationNames:
         for row in rows:
             pairs.append((row.organisation, row.organisation))
             pairs.extend((alias, row.organisation) for alias in row.aliases)
+            code = _CODE.fullmatch(row.respondent.strip())
+            if code:  # a respondent code such as R05 (also written R5)
+                pairs.append((row.respondent.strip(), row.organisation))
+                pairs.append((code.group("prefix") + str(int(code.group("number"))),
+                              row.organisation))
         for t in corpus.transcripts:
             if t.organisation:
                 pairs.append((t.organisation, t.organisation))

@@ -140,17 +140,24 @@ def to_text(check: QuoteCheck) -> str:
     return "\n".join(lines) + "\n"
 
 
+_PAGE_CSS = (
+    "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;"
+    "color:#222} h1{font-size:1.4rem}"
+)
+#: Styles of the check itself, scoped to its ``div.qc`` so it can sit inside a notebook.
 _CSS = """
-body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
-h1{font-size:1.4rem} .summary span{margin-right:1rem}
-.card{border:1px solid #ccc;border-left:6px solid #999;border-radius:4px;padding:.6rem 1rem;
-margin:.8rem 0} .altered{border-left-color:#d98c00} .misattributed{border-left-color:#c0392b}
-.not_found{border-left-color:#8e0000} .verified{border-left-color:#2e8b57}
-.unattributed{border-left-color:#7f8c8d} .status{font-weight:bold;text-transform:uppercase}
-blockquote{margin:.4rem 0;padding-left:.8rem;border-left:3px solid #ddd}
-del{background:#fbd3d3;text-decoration:line-through} ins{background:#cdeccd;text-decoration:none}
-mark{background:#fff3a8} .context{color:#555;font-size:.92rem} .meta{color:#555;font-size:.9rem}
-.gap{color:#777}
+.qc .summary span{margin-right:1rem}
+.qc .card{border:1px solid #ccc;border-left:6px solid #999;border-radius:4px;
+padding:.6rem 1rem;margin:.8rem 0}
+.qc .card.altered{border-left-color:#d98c00} .qc .card.misattributed{border-left-color:#c0392b}
+.qc .card.not_found{border-left-color:#8e0000} .qc .card.verified{border-left-color:#2e8b57}
+.qc .card.unattributed{border-left-color:#7f8c8d}
+.qc .status{font-weight:bold;text-transform:uppercase}
+.qc blockquote{margin:.4rem 0;padding-left:.8rem;border-left:3px solid #ddd}
+.qc del{background:#fbd3d3;text-decoration:line-through}
+.qc ins{background:#cdeccd;text-decoration:none} .qc mark{background:#fff3a8}
+.qc .context{color:#555;font-size:.92rem} .qc .meta{color:#555;font-size:.9rem}
+.qc .gap{color:#777}
 """
 
 
@@ -211,20 +218,30 @@ def _card(check: QuoteCheck, r: QuoteResult) -> str:
     return "\n".join(rows)
 
 
-def to_html(check: QuoteCheck) -> str:
-    """A self-contained HTML page: summary, then problems first, with diff and context."""
+def to_html(check: QuoteCheck, *, page: bool = True) -> str:
+    """The check as HTML: summary, then problems first, each with its diff and context.
+
+    With *page* a self-contained HTML page; without, a ``<div>`` to embed (as
+    Jupyter does when it shows a ``QuoteCheck``). All text is escaped.
+    """
     counts = check.summary
     summary = "".join(
-        f'<span class="{s}">{html.escape(s.replace("_", " "))}: <b>{counts[s]}</b></span>'
-        for s in STATUSES
+        f"<span>{html.escape(s.replace('_', ' '))}: <b>{counts[s]}</b></span>" for s in STATUSES
     )
     notes = "".join(f"<li>{html.escape(n)}</li>" for n in check.notes)
     body = "\n".join(_card(check, r) for r in check.problems_first())
+    title = f"Quote check: {html.escape(check.report)}"
+    fragment = (
+        f'<div class="qc"><style>{_CSS}</style>'
+        + ("" if page else f"<h3>{title}</h3>")
+        + f'<p class="summary">{summary}</p>'
+        + (f'<ul class="notes">{notes}</ul>' if notes else "")
+        + f"{body or '<p>No quotes found.</p>'}</div>"
+    )
+    if not page:
+        return fragment
     return (
         '<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8">'
-        f"<title>Quote check: {html.escape(check.report)}</title><style>{_CSS}</style></head>"
-        f"<body><h1>Quote check: {html.escape(check.report)}</h1>"
-        f'<p class="summary">{summary}</p>'
-        + (f'<ul class="notes">{notes}</ul>' if notes else "")
-        + f"{body or '<p>No quotes found.</p>'}</body></html>\n"
+        f"<title>{title}</title><style>{_PAGE_CSS}</style></head>"
+        f"<body><h1>{title}</h1>{fragment}</body></html>\n"
     )

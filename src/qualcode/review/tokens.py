@@ -2,12 +2,16 @@
 
 A quote is compared word by word. Before comparing, a word is normalised:
 Unicode NFKC, apostrophes (’ ‘ ` ´ ′) become ``'``, dashes (‐ ‑ – — −) become
-``-``, soft hyphens are dropped, and the word is case-folded. Punctuation
-between words (commas, full stops, quote marks, dashes between words) is not a
-word and never makes a quote *altered*; whitespace never counts.
+``-``, soft hyphens are dropped, accents are dropped and the word is
+case-folded. Punctuation between words (commas, full stops, quote marks,
+dashes between words) is not a word and never makes a quote *altered*;
+whitespace never counts.
 
 Case is ignored on purpose: report authors capitalise the first word of a
 quote that started mid-sentence, and a changed capital is not a changed word.
+Accents are ignored because Dutch uses them for emphasis (``dit ís toch``,
+``regie óp gemeenten``, ``één``) and for spelling variants (``coördinatie``),
+never to make another word a report would quote.
 """
 
 from __future__ import annotations
@@ -35,9 +39,10 @@ class Token:
 
 
 def norm_word(word: str) -> str:
-    """The comparison form of one *word*: NFKC, unified apostrophes and dashes, case-folded."""
-    word = unicodedata.normalize("NFKC", word).replace("\u00ad", "")
-    return word.translate(_APOSTROPHES).translate(_DASHES).casefold()
+    """The comparison form of one *word*: unified apostrophes and dashes, no accents, case-folded."""
+    word = unicodedata.normalize("NFKD", word.replace("\u00ad", ""))
+    word = "".join(c for c in word if not unicodedata.combining(c))
+    return unicodedata.normalize("NFKC", word).translate(_APOSTROPHES).translate(_DASHES).casefold()
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
