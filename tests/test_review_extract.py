@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from qualcode import QualcodeWarning
 from qualcode.errors import ReviewError
 from qualcode.review.extract import QuotePart, find_quotes, parse_quote
 from qualcode.review.reading import clean_lines, read_report, report_from_text
@@ -346,6 +347,9 @@ def test_a_docx_without_text_is_an_error(tmp_path: Path, write_docx) -> None:  #
     assert str(info.value) == "leeg.docx: the report has no text; pass a draft report with text"
 
 
-def test_cp1252_reports_are_read() -> None:
-    report = report_from_text("caf\u00e9")
-    assert report.text == "café"
+def test_a_cp1252_report_is_read_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "oud.txt"
+    path.write_bytes("De VNG: “caf\u00e9 een twee drie vier vijf”.".encode("cp1252"))
+    with pytest.warns(QualcodeWarning, match="oud.txt: not valid UTF-8, read as Windows-1252"):
+        report = read_report(path)
+    assert [q.text for q in find_quotes(report).quotes] == ["café een twee drie vier vijf"]

@@ -43,6 +43,8 @@ _BEFORE = (
     "Een vertegenwoordiger van {org} vertelt: ",
 )
 _AFTER = (" ({org}).", ", aldus {org}.", ", zo vertelt {org}.")
+SAMPLE = Path(__file__).resolve().parents[3] / "transcripts_sample"
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 _MARKS = re.compile('[“”„‟"«»]')
 _KINDS = ["verified"] * 14 + ["altered"] * 2 + ["misattributed", "elided", "invented", "document"]
 
@@ -59,15 +61,26 @@ def _mutate(sentence: str, rng: random.Random, vocabulary: list[str], share: flo
     return " ".join(words)
 
 
+def _sentences() -> list[str]:
+    """Sentences (four words or more) of the sample corpus's respondent speech, no quote marks."""
+    from qualcode.corpus import load_corpus
+
+    out = []
+    for _, seg in load_corpus(SAMPLE).iter_segments("turn"):
+        if seg.is_respondent:
+            for sentence in _SENTENCE.split(_MARKS.sub("", " ".join(seg.text.split()))):
+                if len(sentence.split()) >= 4:
+                    out.append(sentence)
+    return out
+
+
 def generate(folder: Path, *, seed: int = SEED) -> tuple[Path, list[tuple[str, str]]]:
     """Write the records and respondents table into *folder*, the report next to it.
 
     Returns the report's path and ``(quote text, intended status)`` of each quote.
     """
-    from qualcode.bench.autocode import sentence_pool
-
     rng = random.Random(seed)
-    pool = [_MARKS.sub("", s) for s in sentence_pool()]
+    pool = _sentences()
     vocabulary = sorted({w.strip(".,:;?!“”\"'()") for s in pool for w in s.split()} - {""})
     records: list[list[str]] = []  # paragraphs of each record
     rows = ["file,respondent,organisation,aliases"]

@@ -74,8 +74,17 @@ _SKIP_AFTER_ORG = frozenset(
         "toen",
     }
 )
-_INTERVIEW = frozenset({"interview", "gesprek", "gespreksverslag", "interviewverslag",
-                        "respondent", "geïnterviewde", "geinterviewde"})
+_INTERVIEW = frozenset(
+    {
+        "interview",
+        "gesprek",
+        "gespreksverslag",
+        "interviewverslag",
+        "respondent",
+        "geïnterviewde",
+        "geinterviewde",
+    }
+)
 _AFTER_OPENERS = frozenset({"aldus", "volgens", "zo", "zegt", "meent", "vindt", "stelt"})
 
 

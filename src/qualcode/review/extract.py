@@ -129,26 +129,21 @@ def parse_quote(text: str) -> tuple[QuotePart, ...]:
     return tuple(parts)
 
 
-def _can_open(text: str, i: int) -> bool:
+def _roles(text: str, i: int) -> tuple[bool, bool]:
+    """Whether the mark at *i* can open and whether it can close a quote, from its neighbours.
+
+    „ and « only open, » only closes; any other mark opens with text on its
+    right and space or an opening bracket on its left, and closes with text on
+    its left and space or punctuation on its right.
+    """
     mark = text[i]
-    if mark in "„«":
-        return True
-    if mark == "»":
-        return False
+    if mark in "„«»":
+        return mark != "»", mark == "»"
     right = text[i + 1] if i + 1 < len(text) else " "
     left = text[i - 1] if i > 0 else " "
-    return not right.isspace() and (left.isspace() or left in _OPEN_LEFT)
-
-
-def _can_close(text: str, i: int) -> bool:
-    mark = text[i]
-    if mark in "„«":
-        return False
-    if mark == "»":
-        return True
-    right = text[i + 1] if i + 1 < len(text) else " "
-    left = text[i - 1] if i > 0 else " "
-    return not left.isspace() and (right.isspace() or right in _CLOSE_RIGHT)
+    can_open = not right.isspace() and (left.isspace() or left in _OPEN_LEFT)
+    can_close = not left.isspace() and (right.isspace() or right in _CLOSE_RIGHT)
+    return can_open, can_close
 
 
 def find_quotes(report: ReportText, *, min_words: int = 6) -> QuoteScan:
@@ -189,7 +184,7 @@ def find_quotes(report: ReportText, *, min_words: int = 6) -> QuoteScan:
                 unclosed(stack[0], "does not close before the paragraph ends")
             stack.clear()
             continue
-        can_open, can_close = _can_open(text, i), _can_close(text, i)
+        can_open, can_close = _roles(text, i)
         if not stack:
             if can_open:
                 stack.append(i)
@@ -242,12 +237,16 @@ def _single_quoted(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, i
             continue
         left = text[i - 1] if i else " "
         right = text[i + 1] if i + 1 < len(text) else " "
-        if opened is not None and not left.isspace() and (right.isspace() or right in _CLOSE_RIGHT):
-            if m.group() in "’'":
-                spans.append((opened, i))
-                opened = None
-                continue
-        if (m.group() in "‘'" and (left.isspace() or left in "([{")
-                and right.isalnum() and not _CONTRACTION.match(text, i + 1)):
+        closes = not left.isspace() and (right.isspace() or right in _CLOSE_RIGHT)
+        if opened is not None and closes and m.group() in "’'":
+            spans.append((opened, i))
+            opened = None
+            continue
+        if (
+            m.group() in "‘'"
+            and (left.isspace() or left in "([{")
+            and right.isalnum()
+            and not _CONTRACTION.match(text, i + 1)
+        ):
             opened = i
     return spans

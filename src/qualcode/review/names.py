@@ -83,8 +83,9 @@ class OrganisationNames:
             code = _CODE.fullmatch(row.respondent.strip())
             if code:  # a respondent code such as R05 (also written R5)
                 pairs.append((row.respondent.strip(), row.organisation))
-                pairs.append((code.group("prefix") + str(int(code.group("number"))),
-                              row.organisation))
+                pairs.append(
+                    (code.group("prefix") + str(int(code.group("number"))), row.organisation)
+                )
         for t in corpus.transcripts:
             if t.organisation:
                 pairs.append((t.organisation, t.organisation))

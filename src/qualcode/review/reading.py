@@ -217,18 +217,6 @@ def report_from_text(
     return _assemble(path, blocks, "\n", removed=removed, paragraphs=False)
 
 
-def _decode(path: Path, data: bytes) -> str:
-    if b"\x00" in data[:8192]:
-        raise ReviewError(
-            f"{path.name}: looks like a binary file, not a text report; "
-            "pass the report as .txt, .md, .docx or .odt (extract a PDF with pdftotext first)"
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
 def read_report(path: str | Path, *, known: Callable[[str], bool] | None = None) -> ReportText:
     """Read the draft report at *path* (``.txt``, ``.md``, ``.docx`` or ``.odt``).
 
@@ -253,19 +241,25 @@ def read_report(path: str | Path, *, known: Callable[[str], bool] | None = None)
     data = path.read_bytes()
     if not data.strip(b"\xef\xbb\xbf \t\r\n\f"):
         raise ReviewError(f"{path.name}: the report is empty; pass a draft report with text")
-    if suffix in (".docx", ".odt"):
-        from qualcode.corpus.readers import read_docx, read_odt
+    from qualcode.corpus.readers import read_docx, read_odt, read_text
 
-        try:
-            raw = (read_docx if suffix == ".docx" else read_odt)(path).text
-        except CorpusError:
+    reader = {".docx": read_docx, ".odt": read_odt}.get(suffix, read_text)
+    try:
+        raw = reader(path).text  # text: UTF-8, else cp1252 with a warning
+    except CorpusError:
+        if reader is read_text:
             raise ReviewError(
-                f"{path.name}: not a readable {suffix} file; open and re-save it "
-                f"({'Word' if suffix == '.docx' else 'LibreOffice'}), or export it as .txt"
+                f"{path.name}: looks like a binary file, not a text report; pass the report "
+                "as .txt, .md, .docx or .odt (extract a PDF with pdftotext first)"
             ) from None
+        raise ReviewError(
+            f"{path.name}: not a readable {suffix} file; open and re-save it "
+            f"({'Word' if suffix == '.docx' else 'LibreOffice'}), or export it as .txt"
+        ) from None
+    if suffix in (".docx", ".odt"):
         paragraphs = [normalise(p) for p in raw.split("\n\n") if p.strip()]
         if not paragraphs:
             raise ReviewError(f"{path.name}: the report has no text; pass a draft report with text")
         blocks = list(enumerate(paragraphs, start=1))
         return _assemble(str(path), blocks, "\n\n", removed=0, paragraphs=True)
-    return report_from_text(_decode(path, data), path=str(path), known=known)
+    return report_from_text(raw, path=str(path), known=known)

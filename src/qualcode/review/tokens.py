@@ -39,7 +39,7 @@ class Token:
 
 
 def norm_word(word: str) -> str:
-    """The comparison form of one *word*: unified apostrophes and dashes, no accents, case-folded."""
+    """The comparison form of *word*: one apostrophe, one dash, no accents, case-folded."""
     word = unicodedata.normalize("NFKD", word.replace("\u00ad", ""))
     word = "".join(c for c in word if not unicodedata.combining(c))
     return unicodedata.normalize("NFKC", word).translate(_APOSTROPHES).translate(_DASHES).casefold()
