@@ -27,6 +27,7 @@ from qualcode.errors import (
     StoreError,
 )
 from qualcode.evaluate import evaluate
+from qualcode.review import QuoteCheck, check_quotes
 from qualcode.store import Project
 
 __version__ = "0.1.0"
@@ -42,6 +43,7 @@ __all__ = [
     "Project",
     "QualcodeError",
     "QualcodeWarning",
+    "QuoteCheck",
     "ReviewError",
     "Segment",
     "StoreError",
@@ -50,6 +52,7 @@ __all__ = [
     "autocode",
     "autocode_frame",
     "autocode_text",
+    "check_quotes",
     "evaluate",
     "load_codebook",
     "load_corpus",
