@@ -131,6 +131,26 @@ def test_html_lists_problems_first_and_escapes_everything(tmp_path: Path, corpus
     assert "<mark>met consultaties van twee weken &lt;midden&gt; in de zomer &amp; zo</mark>" in out
 
 
+def test_respondents_table_outside_the_folder(tmp_path: Path, corpus: Path) -> None:
+    table = tmp_path / "tabel.csv"
+    table.write_text("file,respondent,organisation,aliases\na.txt,R1,Bèta,\n", encoding="utf-8")
+    report = write(tmp_path, "“Het tempo was soms moordend, met consultaties” (Bèta).\n")
+    code, out, _ = run(
+        "check-quotes",
+        report,
+        "--transcripts",
+        str(corpus),
+        "--respondents",
+        str(table),
+        "--format",
+        "json",
+    )
+    assert code == 0
+    assert [(q["status"], q["attributed_to"]) for q in json.loads(out)["quotes"]] == [
+        ("verified", "Bèta")
+    ]
+
+
 def test_a_report_without_quotes_exits_0(tmp_path: Path, corpus: Path) -> None:
     report = write(tmp_path, 'Geen citaten, alleen een "term".\n')
     code, out, _ = run("check-quotes", report, "--transcripts", str(corpus))

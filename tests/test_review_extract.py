@@ -30,6 +30,8 @@ def quotes_of(text: str, **kwargs: object) -> list[tuple[str, int]]:
         ('Zij zegt: “een twee drie vier vijf zes." Klaar.', "een twee drie vier vijf zes."),
         ("Zij zegt: «een twee drie vier vijf zes.» Klaar.", "een twee drie vier vijf zes."),
         ("(“een twee drie vier vijf zes”)", "een twee drie vier vijf zes"),
+        ("Zij: *“een twee drie vier vijf zes”* (VNG)", "een twee drie vier vijf zes"),
+        ("Zij: “een twee drie vier vijf zes”[^1] en “x”", "een twee drie vier vijf zes"),
     ],
     ids=[
         "straight",
@@ -40,6 +42,8 @@ def quotes_of(text: str, **kwargs: object) -> list[tuple[str, int]]:
         "curly-straight",
         "guillemets",
         "in-parentheses",
+        "markdown-emphasis",
+        "footnote",
     ],
 )
 def test_every_quote_style_is_found(text: str, expected: str) -> None:

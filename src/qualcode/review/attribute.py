@@ -47,7 +47,7 @@ _CLOSED = re.compile(r"[.!?…]\W*$")
 _PARA_BREAK = re.compile(r"\n[ \t>]*\n")
 _YEAR = re.compile(r"\b(?:1[89]|20)\d{2}[a-z]?\b")
 _PAGE = re.compile(r"\b(?:p|pp|blz|pag)\.\s*\d+|\bpagina\s+\d+", re.IGNORECASE)
-_FOOTNOTE = re.compile(r"\s*(?:\[\d{1,3}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)")
+_FOOTNOTE = re.compile(r"\s*(?:\[\^?\w{1,8}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)")
 _SKIP_AFTER_ORG = frozenset(
     {
         "zelf",
@@ -314,6 +314,9 @@ class _Reader:
         reference right after it counts (``(VWN)``, ``[1]``), or a sentence that
         opens with ``Aldus``. Returns the cues and where the attributing words end.
         """
+        note = _FOOTNOTE.match(self.text, start, end)
+        if note:  # a footnote marker: [1], [^3], ²
+            return [_Found("document", None, "", start, 9)], note.end()
         toks = _tokens(self.text, start, end, self.names)
         i = 0
         while i < len(toks) and toks[i].norm in {",", ";", ":"}:

@@ -40,8 +40,8 @@ _STYLE = {
     "»": "guillemet",
 }
 _MARKS = re.compile(r"[\"″“”„‟«»]|\n[ \t]*\n")
-_OPEN_LEFT = set("([{—–-/:;‘'") | set(_STYLE)
-_CLOSE_RIGHT = set(".,;:!?)]}…—–-’'") | set(_STYLE)
+_OPEN_LEFT = set("([{—–-/:;‘'*_") | set(_STYLE)
+_CLOSE_RIGHT = set(".,;:!?)]}[…—–-’'*_¹²³⁴⁵⁶⁷⁸⁹⁰") | set(_STYLE)
 _SINGLE = re.compile(r"[‘’']|\n[ \t]*\n")
 _CONTRACTION = re.compile(r"(?:t|s|n|k|\d\d)(?!\w)", re.IGNORECASE)
 _GAP = re.compile(
