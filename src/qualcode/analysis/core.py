@@ -1,0 +1,263 @@
+"""``Analysis``: codings mapped onto a corpus once, asked for frequencies, matrices and quotes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from qualcode.analysis import frequencies as _freq
+from qualcode.analysis import matrix as _matrix
+from qualcode.analysis.codings import (
+    check_codings,
+    map_to_segments,
+    segment_table,
+    transcript_table,
+)
+from qualcode.analysis.quotes import Quote, quote_frame, quotes_of
+from qualcode.codebook.model import Codebook
+from qualcode.coding.model import Coding
+from qualcode.corpus import UNITS, Corpus
+from qualcode.errors import QualcodeError
+
+if TYPE_CHECKING:
+    from qualcode.store import Project
+
+__all__ = ["Analysis", "Reach"]
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How widely a code was raised: what a report says as "12 of 21 organisations"."""
+
+    code: str
+    name: str
+    segments: int
+    respondents: int
+    of_respondents: int
+    organisations: int
+    of_organisations: int
+
+    def __str__(self) -> str:
+        return (
+            f"{self.name}: {self.segments} segment{'s' * (self.segments != 1)}, "
+            f"{self.respondents} of {self.of_respondents} respondents, "
+            f"{self.organisations} of {self.of_organisations} organisations"
+        )
+
+
+class Analysis:
+    """Codings of a corpus, mapped once onto its segments, ready to count and quote.
+
+    Build it from a codings DataFrame (the codings CSV contract) or a list of
+    ``Coding``, the ``Corpus`` they belong to and the ``Codebook``; or use
+    :meth:`from_csv` and :meth:`from_project`. Every codings row is checked
+    (file, code, offsets, and the coded text when the row carries it) and a
+    ``CodingError`` names the first bad row. *unit* is the segment unit that
+    frequencies count (``paragraph``, ``turn``, ``sentence``).
+
+    Every method returns a new pandas DataFrame.
+    """
+
+    def __init__(
+        self,
+        codings: pd.DataFrame | Iterable[Coding],
+        corpus: Corpus,
+        codebook: Codebook,
+        *,
+        unit: str = "paragraph",
+        source: str = "codings",
+    ) -> None:
+        if unit not in UNITS:
+            raise QualcodeError(f"unknown segment unit {unit!r}; choose one of: {', '.join(UNITS)}")
+        self.corpus = corpus
+        self.codebook = codebook
+        self.unit = unit
+        self.codings = check_codings(codings, corpus, codebook, source=source)
+        self.transcripts = transcript_table(corpus)
+        self.segments = segment_table(corpus, unit=unit)
+        self.segment_codes = map_to_segments(self.codings, self.segments, corpus)
+
+    @classmethod
+    def from_csv(
+        cls, path: str | Path, corpus: Corpus, codebook: Codebook, *, unit: str = "paragraph"
+    ) -> Analysis:
+        """An analysis of the codings CSV at *path* (read with ``read_codings_csv``)."""
+        from qualcode.coding import read_codings_csv
+
+        return cls(read_codings_csv(path), corpus, codebook, unit=unit, source=Path(path).name)
+
+    @classmethod
+    def from_project(
+        cls, project: Project, *, coder: str | None = None, unit: str = "paragraph"
+    ) -> Analysis:
+        """An analysis of a project's codings (one *coder*'s, or all) on its corpus and codebook."""
+        return cls(
+            project.codings(coder=coder),
+            project.corpus,
+            project.codebook,
+            unit=unit,
+            source="project",
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"<Analysis {len(self.codings)} codings, {len(self.corpus)} transcripts, "
+            f"unit={self.unit}>"
+        )
+
+    @cached_property
+    def rolled_codes(self) -> pd.DataFrame:
+        """``segment_codes`` with each code repeated for its ancestors (sub-codes roll up)."""
+        return _freq.rolled_up(self.segment_codes, self.codebook)
+
+    # -- counts -----------------------------------------------------------------------------
+
+    @property
+    def respondents(self) -> int:
+        """Number of respondents in the corpus."""
+        return int(self.transcripts["respondent"].nunique())
+
+    @property
+    def organisations(self) -> int:
+        """Number of organisations in the corpus."""
+        return int(self.transcripts["organisation"].nunique())
+
+    def frequencies(
+        self, *, by: str | None = None, level: str = "code", codes: Iterable[str] | None = None
+    ) -> pd.DataFrame:
+        """Coded segments, respondents and organisations per code (sub-codes roll up).
+
+        *by* (``organisation``, ``respondent``, ``file`` or a respondents-table
+        column such as ``steering_group``) gives one row per code and group.
+        *level* is ``code`` (every code) or ``variable`` (the variables only);
+        *codes* picks codes by id. Columns: ``variable, code, name, [by],
+        segments, respondents, organisations``.
+        """
+        return _freq.frequencies(
+            self.rolled_codes,
+            self.transcripts,
+            self.codebook,
+            by=by,
+            level=level,
+            codes=None if codes is None else list(codes),
+        )
+
+    def crosstab(
+        self,
+        *,
+        by: str = "organisation",
+        level: str = "variable",
+        value: str = "segments",
+        codes: Iterable[str] | None = None,
+    ) -> pd.DataFrame:
+        """Codes x groups of *by*: *value* (``segments``, ``respondents`` or ``organisations``)."""
+        freq = self.frequencies(by=by, level=level, codes=codes)
+        return _matrix.crosstab(freq, by=by, value=value)
+
+    def reach(self, code: str) -> Reach:
+        """How widely *code* (with its sub-codes) was raised, for a sentence in a report."""
+        row = self.frequencies(codes=[code]).iloc[0]
+        return Reach(
+            code=code,
+            name=str(row["name"]),
+            segments=int(row["segments"]),
+            respondents=int(row["respondents"]),
+            of_respondents=self.respondents,
+            organisations=int(row["organisations"]),
+            of_organisations=self.organisations,
+        )
+
+    def group_sizes(self, by: str) -> pd.DataFrame:
+        """Respondents and organisations in each group of *by*."""
+        return _freq.group_sizes(self.transcripts, by)
+
+    def valence_split(
+        self, *, level: str = "variable", codes: Iterable[str] | None = None
+    ) -> pd.DataFrame:
+        """Coded segments per code split by the valence coded on the same segment."""
+        return _freq.valence_split(
+            self.rolled_codes,
+            self.codebook,
+            level=level,
+            codes=None if codes is None else list(codes),
+        )
+
+    # -- matrices ---------------------------------------------------------------------------
+
+    def cooccurrence(
+        self, *, level: str = "variable", include_valence: bool = False
+    ) -> pd.DataFrame:
+        """Segments coded with both codes, as a square table (diagonal: coded at all)."""
+        return _matrix.cooccurrence(
+            self.segment_codes,
+            self.codebook,
+            level=level,
+            include_valence=include_valence,
+            rolled=self.rolled_codes,
+        )
+
+    def framework_matrix(self, *, values: str = "count") -> pd.DataFrame:
+        """Organisations x variables: quotes (merged per variable) or their number per cell."""
+        return _matrix.framework_matrix(
+            self._variable_quotes, self.transcripts, self.codebook, values=values
+        )
+
+    def compare(
+        self, attribute: str = "steering_group", *, level: str = "variable"
+    ) -> pd.DataFrame:
+        """Codes compared between the groups of *attribute* (see ``matrix.compare``)."""
+        return _matrix.compare(
+            self.rolled_codes, self.transcripts, self.codebook, attribute=attribute, level=level
+        )
+
+    # -- quotes -----------------------------------------------------------------------------
+
+    @cached_property
+    def _variable_quotes(self) -> pd.DataFrame:
+        ids = [c.id for v in self.codebook.variables() for c in self.codebook.descendants(v.id)]
+        return quote_frame(self.codings, self.corpus, self.codebook, codes=ids, group="variable")
+
+    def quotes(
+        self,
+        code: str | None = None,
+        *,
+        by_score: bool = True,
+        valence: str | None = None,
+        organisation: str | None = None,
+    ) -> pd.DataFrame:
+        """Quotes of *code* (a variable or code id, sub-codes included; None: all codes).
+
+        One row per merged passage and code, respondent speech only, in the
+        ``quotes.csv`` columns (``QUOTE_COLUMNS``). *by_score* sorts the best
+        evidence first; otherwise codebook order, then file and position.
+        *valence* (a valence code id, or ``""`` for none) and *organisation*
+        filter the rows.
+        """
+        if code is None:
+            ids = [c.id for c in self.codebook.codes]
+        else:
+            ids = [c.id for c in self.codebook.descendants(code)]
+        frame = quote_frame(self.codings, self.corpus, self.codebook, codes=ids)
+        if valence is not None:
+            has = (
+                frame["valence"].str.split(";").map(lambda v: valence in v)
+                if valence
+                else frame["valence"] == ""
+            )
+            frame = frame[has.astype(bool)]
+        if organisation is not None:
+            frame = frame[frame["organisation"] == organisation]
+        if by_score:
+            frame = frame.sort_values(
+                ["score", "file", "start"], ascending=[False, True, True], kind="stable"
+            )
+        return frame.reset_index(drop=True)
+
+    def quote_list(self, code: str | None = None, *, by_score: bool = True) -> list[Quote]:
+        """The quotes of *code* and its sub-codes (all codes when None), as ``Quote`` records."""
+        return quotes_of(self.quotes(code, by_score=by_score))
