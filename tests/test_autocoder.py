@@ -183,8 +183,9 @@ def test_workers_give_the_same_codings(book) -> None:
         transcript_from_text(f"Het geld lag op tafel, deel {i}.\n\nSignalen {i}.\n", file=f"t{i}")
         for i in range(6)
     ]
-    one = autocode(transcripts, book, workers=1)
-    two = autocode(transcripts, book, workers=2)
+    selection = Selection(1.0, 0.0, 1.0)
+    one = autocode(transcripts, book, workers=1, selection=selection)
+    two = autocode(transcripts, book, workers=2, selection=selection)
     assert one == two and len(one) == 12
 
 

@@ -63,7 +63,7 @@ def test_msm_valence_cues(msm) -> None:
         assert msm.variable_of(code.id) == "VALENCE"
         assert len(code.patterns) >= 8
     sources = " ".join(p.source for p in msm.get("BELEMMEREND").patterns)
-    for cue in ("lastig", "knelpunt", "probleem", "te laat", "onvoldoende", "gemist"):
+    for cue in ("lastig", "knelpunt", "probleem", "te|té laat", "onvoldoende", "gemist"):
         assert cue in sources
 
 
@@ -429,7 +429,8 @@ def test_cli_show_tree() -> None:
     lines = out.splitlines()
     assert lines[0].startswith("MSM Wet inburgering (language nl, version 1.0): ")
     assert "MSM: Variabelen van het multi-stakeholdermodel" in lines
-    assert "  REPRESENTATIE  Representatie  [9 patterns]" in lines
+    n = len(load_codebook(MSM).get("REPRESENTATIE").patterns)
+    assert f"  REPRESENTATIE  Representatie  [{n} patterns]" in lines
     assert any(
         line.startswith("    PLANNING_UITSTEL  Uitstel van de invoering  [") for line in lines
     )

@@ -289,3 +289,13 @@ def test_cli_evaluate_missing_column(corpus, tmp_path: Path) -> None:
         err == "error: pred.csv: missing column coder; a codings CSV needs file, start, end, code, "
         "coder\n"
     )
+
+
+def test_only_some_files(corpus) -> None:
+    pred, gold = frame(corpus, PRED, "auto"), frame(corpus, GOLD, "gold")
+    other = pred.assign(file="elders.txt")  # rows of left-out transcripts are ignored
+    result = evaluate(pd.concat([pred, other]), gold, corpus, files=["t.txt"])
+    assert result.top.kappa == pytest.approx(0.375)
+    with pytest.raises(CodingError) as err:
+        evaluate(pred, gold, corpus, files=["x.txt"])
+    assert str(err.value) == "x.txt: not in the transcripts folder; choose from t.txt"

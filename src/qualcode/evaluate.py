@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -235,10 +235,22 @@ class _Labels:
         return code if variable in self.dimensions else variable
 
 
-def _segments(corpus: Corpus, unit: str) -> tuple[list[_Segment], dict[str, list[int]]]:
+def _segments(
+    corpus: Corpus, unit: str, files: Iterable[str] | None = None
+) -> tuple[list[_Segment], dict[str, list[int]]]:
     segments: list[_Segment] = []
     by_file: dict[str, list[int]] = {}
+    chosen = set(files) if files is not None else None
+    if chosen is not None:
+        unknown = sorted(chosen - set(corpus.files))
+        if unknown:
+            raise CodingError(
+                f"{', '.join(unknown)}: not in the transcripts folder; choose from "
+                f"{', '.join(corpus.files)}"
+            )
     for t in corpus.transcripts:
+        if chosen is not None and t.file not in chosen:
+            continue
         for s in t.segments(unit):
             by_file.setdefault(t.file, []).append(len(segments))
             segments.append(_Segment(t.file, t.organisation or t.file, s.start, s.end))
@@ -264,14 +276,20 @@ def _map_codings(
     labels: _Labels,
     segments: list[_Segment],
     by_file: dict[str, list[int]],
+    only: frozenset[str] | None = None,
 ) -> list[dict[str, float]]:
-    """Per segment: label -> summed score of the codings in *frame* that overlap it."""
+    """Per segment: label -> summed score of the codings in *frame* that overlap it.
+
+    With *only*, rows of other files (transcripts left out of the evaluation) are ignored.
+    """
     out: list[dict[str, float]] = [{} for _ in segments]
     has_variable = "variable" in frame.columns
     if not has_variable and labels.codebook is None:
         raise CodingError(f"{name}: no 'variable' column; pass --codebook to roll codes up")
     for row_number, r in enumerate(frame.itertuples(index=False), start=2):
         file = str(r.file)
+        if only is not None and file not in only:
+            continue
         if file not in by_file:
             raise CodingError(
                 f"{name}, row {row_number}: file {file!r} is not in the transcripts folder; "
@@ -405,13 +423,18 @@ def evaluate(
     *,
     unit: str = "paragraph",
     codebook: Codebook | None = None,
+    files: Iterable[str] | None = None,
     names: tuple[str, str] = ("predicted", "gold"),
 ) -> Evaluation:
-    """Measure the codings *predicted* against *gold* (both codings-CSV frames) on *corpus*."""
+    """Measure the codings *predicted* against *gold* (both codings-CSV frames) on *corpus*.
+
+    *files* limits the evaluation to those transcripts (default: all of *corpus*).
+    """
     labels = _Labels([predicted, gold], codebook)
-    segments, by_file = _segments(corpus, unit)
-    pred_map = _map_codings(predicted, names[0], labels, segments, by_file)
-    gold_map = _map_codings(gold, names[1], labels, segments, by_file)
+    segments, by_file = _segments(corpus, unit, files)
+    only = frozenset(by_file) if files is not None else None
+    pred_map = _map_codings(predicted, names[0], labels, segments, by_file, only)
+    gold_map = _map_codings(gold, names[1], labels, segments, by_file, only)
     tally = _Tally.empty(len(labels.order), len(labels.variables))
     for g, p in zip(gold_map, pred_map, strict=True):
         tally.add(g, p, labels.order)
@@ -426,6 +449,7 @@ def evaluate_files(
     respondents: str | Path | None = None,
     unit: str = "paragraph",
     codebook: str | Path | None = None,
+    files: Iterable[str] | None = None,
 ) -> Evaluation:
     """:func:`evaluate` on two codings CSVs; *transcripts* defaults to the gold file's folder."""
     from qualcode.codebook import load_codebook
@@ -443,6 +467,7 @@ def evaluate_files(
         corpus,
         unit=unit,
         codebook=book,
+        files=files,
         names=(Path(predicted).name, Path(gold).name),
     )
 

@@ -147,6 +147,13 @@ def autocode_command(
     help="Roll codes up by this codebook's tree (needed for --cross-validate).",
 )
 @click.option(
+    "--file",
+    "files",
+    multiple=True,
+    metavar="NAME",
+    help="Evaluate only this transcript (repeatable); default: every transcript.",
+)
+@click.option(
     "--cross-validate",
     "cross",
     is_flag=True,
@@ -160,6 +167,7 @@ def evaluate_command(
     respondents: str | None,
     unit: str,
     codebook: str | None,
+    files: tuple[str, ...],
     cross: bool,
     fmt: str,
 ) -> None:
@@ -196,6 +204,7 @@ def evaluate_command(
             respondents=respondents,
             unit=unit,
             codebook=codebook,
+            files=files or None,
         )
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))

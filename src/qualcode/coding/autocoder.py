@@ -25,11 +25,12 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from qualcode.codebook.model import Codebook
-from qualcode.coding.matcher import CodeEvidence, Matcher
+from qualcode.coding.matcher import CodeEvidence, Matcher, Scan
 from qualcode.coding.model import Coding
 from qualcode.corpus.model import UNITS, Transcript
 from qualcode.errors import CodingError
@@ -50,16 +51,23 @@ __all__ = [
     "autocode_frame",
     "autocode_text",
     "iter_autocode",
+    "iter_autocode_texts",
 ]
 
-#: A variable needs at least this much evidence in a segment (one pattern of weight 1).
-DEFAULT_MIN_SCORE = 1.0
+# The defaults are the thresholds that ``qualcode evaluate --cross-validate`` tuned on the
+# whole sample gold standard; its leave-one-organisation-out figures (README) are what
+# to expect from them on interviews nobody tuned on.
+#: A variable needs at least this much evidence in a segment (two patterns of weight 1).
+DEFAULT_MIN_SCORE = 2.0
 #: ... and at least this share of the segment's best variable score.
-DEFAULT_RELATIVE = 0.0
-#: A valence code needs at least this much evidence.
-DEFAULT_VALENCE_MIN_SCORE = 1.0
+DEFAULT_RELATIVE = 0.5
+#: A valence code needs at least this much evidence (one weak cue is enough).
+DEFAULT_VALENCE_MIN_SCORE = 0.5
 #: Corpora below this many characters are coded in one process (a pool costs more).
 _PARALLEL_MIN_CHARS = 2_000_000
+K = TypeVar("K")
+#: Characters of transcript text sent to a worker process at once.
+_CHUNK_CHARS = 200_000
 
 
 @dataclass(frozen=True)
@@ -128,27 +136,32 @@ class _Coder:
 
         self.tokenizer: Any = tokenizer_only(codebook.language).tokenizer
 
-    def code(self, file: str, segments: Sequence[tuple[int, int, str]]) -> list[Coding]:
+    def code_text(self, file: str, text: str, spans: Sequence[tuple[int, int]]) -> list[Coding]:
+        """Codings of the segments *spans* ``(start, end)`` of *text*, tokenised in one go."""
         out: list[Coding] = []
-        docs = self.tokenizer.pipe(text for _, _, text in segments)
-        matcher = self.matcher
-        for (start, end, _), doc in zip(segments, docs, strict=True):
-            found = matcher.scan(doc)
-            if not found:
-                continue
-            for e in self.selection.select(matcher.scores(found), self.groups):
-                out.append(
-                    Coding(
-                        file=file,
-                        start=start,
-                        end=end,
-                        code=e.code,
-                        coder="auto",
-                        score=e.score,
-                        evidence=matcher.explain(doc, found, e.code),
-                    )
-                )
+        if not spans:
+            return out
+        found = self.matcher.scan_segments(self.tokenizer(text), spans)
+        for k, scan in sorted(found.items()):
+            out.extend(self._codings(file, *spans[k], scan))
         return out
+
+    def code_transcript(self, transcript: Transcript, unit: str) -> list[Coding]:
+        """Codings of the respondent segments of *transcript*."""
+        return self.code_text(transcript.file, transcript.text, _respondent_spans(transcript, unit))
+
+    def _codings(self, file: str, start: int, end: int, scan: Scan) -> Iterator[Coding]:
+        matcher = self.matcher
+        for e in self.selection.select(matcher.scores(scan), self.groups):
+            yield Coding(
+                file=file,
+                start=start,
+                end=end,
+                code=e.code,
+                coder="auto",
+                score=e.score,
+                evidence=matcher.explain(scan, e.code),
+            )
 
 
 _WORKER: _Coder | None = None
@@ -159,13 +172,61 @@ def _init_worker(codebook: Codebook, selection: Selection) -> None:
     _WORKER = _Coder(codebook, selection)
 
 
-def _work(file: str, segments: Sequence[tuple[int, int, str]]) -> list[Coding]:
+def _work_spans(jobs: Sequence[tuple[str, str, Sequence[tuple[int, int]]]]) -> list[Any]:
     assert _WORKER is not None, "worker not initialised"
-    return _WORKER.code(file, segments)
+    return [_WORKER.code_text(file, text, spans) for file, text, spans in jobs]
 
 
-def _respondent_segments(transcript: Transcript, unit: str) -> list[tuple[int, int, str]]:
-    return [(s.start, s.end, s.text) for s in transcript.segments(unit) if s.is_respondent]
+def _work_texts(jobs: Sequence[tuple[str, str]], unit: str) -> list[Any]:
+    from qualcode.corpus import transcript_from_text
+
+    assert _WORKER is not None, "worker not initialised"
+    return [_WORKER.code_transcript(transcript_from_text(t, file=f), unit) for f, t in jobs]
+
+
+def _respondent_spans(transcript: Transcript, unit: str) -> list[tuple[int, int]]:
+    return [(s.start, s.end) for s in transcript.segments(unit) if s.is_respondent]
+
+
+def _check_unit(unit: str) -> None:
+    if unit not in UNITS:
+        raise CodingError(f"unknown unit {unit!r}; choose one of: {', '.join(UNITS)}")
+
+
+def _pooled(
+    items: Iterable[tuple[K, Any, int]],
+    work: Callable[..., list[Any]],
+    codebook: Codebook,
+    selection: Selection,
+    workers: int,
+) -> Iterator[tuple[K, Any]]:
+    """``(key, work result)`` for each ``(key, job, size)`` of *items*, in order, from a pool.
+
+    Jobs go to the pool in chunks of about ``_CHUNK_CHARS`` (fewer, larger messages); at
+    most ``2 * workers`` chunks are in flight, so a stream is never held whole.
+    """
+    pending: deque[tuple[list[K], Future[list[Any]]]] = deque()
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_init_worker, initargs=(codebook, selection)
+    ) as pool:
+        keys: list[K] = []
+        jobs: list[Any] = []
+        size = 0
+        for key, job, job_size in items:
+            keys.append(key)
+            jobs.append(job)
+            size += job_size
+            if size >= _CHUNK_CHARS:
+                pending.append((keys, pool.submit(work, jobs)))
+                keys, jobs, size = [], [], 0
+                while len(pending) >= 2 * workers:
+                    done, future = pending.popleft()
+                    yield from zip(done, future.result(), strict=True)
+        if keys:
+            pending.append((keys, pool.submit(work, jobs)))
+        while pending:
+            done, future = pending.popleft()
+            yield from zip(done, future.result(), strict=True)
 
 
 # -- public API -------------------------------------------------------------------------
@@ -181,30 +242,46 @@ def iter_autocode(
 ) -> Iterator[tuple[Transcript, list[Coding]]]:
     """Auto-code *transcripts* one by one, yielding each with its codings, in input order.
 
-    *transcripts* may be a generator: with *workers* > 1 a process pool codes at
-    most ``2 * workers`` transcripts ahead of the consumer, so memory stays flat
-    however long the stream.
+    *transcripts* may be a generator: with *workers* > 1 a process pool codes
+    chunks of transcripts at most ``2 * workers`` chunks ahead of the consumer, so
+    memory stays flat however long the stream.
     """
-    if unit not in UNITS:
-        raise CodingError(f"unknown unit {unit!r}; choose one of: {', '.join(UNITS)}")
+    _check_unit(unit)
     selection = selection or Selection()
     if workers <= 1:
         coder = _Coder(codebook, selection)
         for t in transcripts:
-            yield t, coder.code(t.file, _respondent_segments(t, unit))
+            yield t, coder.code_transcript(t, unit)
         return
-    pending: deque[tuple[Transcript, Future[list[Coding]]]] = deque()
-    with ProcessPoolExecutor(
-        max_workers=workers, initializer=_init_worker, initargs=(codebook, selection)
-    ) as pool:
-        for t in transcripts:
-            pending.append((t, pool.submit(_work, t.file, _respondent_segments(t, unit))))
-            while len(pending) >= 2 * workers:
-                done, future = pending.popleft()
-                yield done, future.result()
-        while pending:
-            done, future = pending.popleft()
-            yield done, future.result()
+    items = ((t, (t.file, t.text, _respondent_spans(t, unit)), len(t.text)) for t in transcripts)
+    yield from _pooled(items, _work_spans, codebook, selection, workers)
+
+
+def iter_autocode_texts(
+    texts: Iterable[tuple[str, str]],
+    codebook: Codebook,
+    *,
+    unit: str = "paragraph",
+    selection: Selection | None = None,
+    workers: int = 1,
+) -> Iterator[tuple[str, list[Coding]]]:
+    """Auto-code ``(file name, text)`` pairs, yielding each name with its codings, in order.
+
+    For streams too large to load as a corpus: with *workers* > 1 the worker
+    processes also build the transcripts (paragraphs, speaker turns), so the
+    calling process only has to produce the texts. No respondent metadata.
+    """
+    _check_unit(unit)
+    selection = selection or Selection()
+    if workers <= 1:
+        from qualcode.corpus import transcript_from_text
+
+        coder = _Coder(codebook, selection)
+        for file, text in texts:
+            yield file, coder.code_transcript(transcript_from_text(text, file=file), unit)
+        return
+    items = ((file, (file, text), len(text)) for file, text in texts)
+    yield from _pooled(items, partial(_work_texts, unit=unit), codebook, selection, workers)
 
 
 def autocode(

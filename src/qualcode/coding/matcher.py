@@ -16,8 +16,10 @@ by the segment's length: a paragraph with more evidence scores higher.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from qualcode.codebook.model import Codebook, Pattern, Term
@@ -26,7 +28,7 @@ from qualcode.codebook.patterns import fold, lemmatizer
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["CodeEvidence", "Matcher", "repeat_score"]
+__all__ = ["CodeEvidence", "Matcher", "Scan", "repeat_score"]
 
 
 def repeat_score(weight: float, count: int) -> float:
@@ -48,10 +50,44 @@ class _Rule:
     code: int
     pattern: Pattern
     items: tuple[tuple[int, ...], ...]  # atom ids per item, per slot
-    atoms: frozenset[int]
     key_item: int
     key_slot: int
     unless: int  # atom id, or -1
+
+
+def _stop_words(language: str) -> frozenset[str]:
+    """spaCy's stop words of *language*, folded (empty when it has none)."""
+    import spacy
+
+    words: set[str] = getattr(spacy.util.get_lang_class(language).Defaults, "stop_words", set())
+    return frozenset(fold(w) for w in words)
+
+
+class Scan:
+    """What :meth:`Matcher.scan` found in one segment.
+
+    ``found`` maps a code's index to ``(score, rule index, spans)`` per matched rule;
+    a span is a tuple of token positions.
+    """
+
+    __slots__ = ("found", "hashes", "strings")
+
+    def __init__(
+        self,
+        hashes: list[int],
+        found: dict[int, list[tuple[float, int, list[tuple[int, ...]]]]],
+        strings: Any,
+    ) -> None:
+        self.hashes = hashes
+        self.found = found
+        self.strings = strings
+
+    def __bool__(self) -> bool:
+        return bool(self.found)
+
+    def word(self, i: int) -> str:
+        """The lower-cased form of token *i*."""
+        return str(self.strings[self.hashes[i]])
 
 
 class _Wildcards:
@@ -104,11 +140,14 @@ class Matcher:
         self.language = codebook.language
         self._lemma = lemmatizer(codebook.language)
         self._atoms: dict[Term, int] = {}
-        self._atom_rarity: list[int] = []
+        self._atom_rarity: list[tuple[int, int, int]] = []
+        self._stop_words = _stop_words(codebook.language)
         self._surface: dict[str, set[int]] = {}
         self._lemma_keys: dict[str, set[int]] = {}
         self._wild = _Wildcards()
         self._cache: dict[int, tuple[int, ...]] = {}
+        # word form hash -> the rule keys it satisfies (only forms that satisfy one)
+        self._keys_of: dict[int, tuple[int, ...]] = {}
         self._codes = tuple(c.id for c in codebook.codes)
         self._index = {c: i for i, c in enumerate(self._codes)}
         rules: list[_Rule] = []
@@ -125,17 +164,26 @@ class Matcher:
                         code=index,
                         pattern=pattern,
                         items=items,
-                        atoms=frozenset(a for item in items for a in item),
                         key_item=key_item,
                         key_slot=key_slot,
                         unless=unless,
                     )
                 )
         self._rules = tuple(rules)
+        # Rules by key atom: one-word phrases without 'unless' are counted in bulk.
         by_key: dict[int, list[int]] = {}
+        simple: dict[int, list[tuple[int, int, float]]] = {}
+        complex_: dict[int, list[int]] = {}
         for r, rule in enumerate(rules):
-            by_key.setdefault(rule.items[rule.key_item][rule.key_slot], []).append(r)
+            key = rule.items[rule.key_item][rule.key_slot]
+            by_key.setdefault(key, []).append(r)
+            if rule.pattern.kind == "phrase" and len(rule.items[0]) == 1 and rule.unless < 0:
+                simple.setdefault(key, []).append((r, rule.code, rule.pattern.weight))
+            else:
+                complex_.setdefault(key, []).append(r)
         self._by_key = {k: tuple(v) for k, v in by_key.items()}
+        self._simple = {k: tuple(v) for k, v in simple.items()}
+        self._complex = {k: tuple(v) for k, v in complex_.items()}
 
     def __reduce__(self) -> tuple[type[Matcher], tuple[Codebook]]:
         return (Matcher, (self.codebook,))
@@ -148,8 +196,11 @@ class Matcher:
             return found
         atom = len(self._atoms)
         self._atoms[term] = atom
-        # Rarity: the shortest alternative's length (short words such as 'de' are frequent).
-        self._atom_rarity.append(min(len(a.replace("*", "")) for a in term.alternatives))
+        # Rarity, to pick each rule's key slot: fewest stop words ('de', 'niet', 'te'),
+        # then fewest alternatives, then the longest shortest alternative.
+        stops = sum(a in self._stop_words for a in term.alternatives)
+        shortest = min(len(a.replace("*", "")) for a in term.alternatives)
+        self._atom_rarity.append((-stops, -len(term.alternatives), shortest))
         for alt in term.alternatives:
             if "*" in alt:
                 self._wild.add(alt, atom)
@@ -176,136 +227,212 @@ class Matcher:
 
     # -- matching -------------------------------------------------------------------------
 
-    def scan(self, doc: Doc) -> dict[int, list[tuple[float, int, list[tuple[int, ...]]]]]:
-        """Per code index: ``(score, rule index, spans)`` of each rule that matched *doc*."""
+    def scan(self, doc: Doc) -> Scan:
+        """The rules that matched *doc*, a tokenised segment, per code."""
         from spacy.attrs import LOWER
 
         hashes: list[int] = doc.to_array(LOWER).tolist()
+        found = self.scan_tokens(hashes, doc.vocab.strings, [(0, len(hashes))])
+        return Scan(hashes, found.get(0, {}), doc.vocab.strings)
+
+    def scan_segments(self, doc: Doc, segments: Sequence[tuple[int, int]]) -> dict[int, Scan]:
+        """Scans of the character spans *segments* of *doc* (sorted, not overlapping).
+
+        One tokenised text is matched at once, but no match crosses a segment's
+        bounds; returns segment index -> :class:`Scan`, for segments with evidence.
+        """
+        from spacy.attrs import IDX, LOWER
+
+        array = doc.to_array([LOWER, IDX])
+        hashes: list[int] = array[:, 0].tolist()
+        offsets: list[int] = array[:, 1].tolist()
+        bounds = []
+        for start, end in segments:
+            bounds.append((bisect_left(offsets, start), bisect_left(offsets, end)))
+        found = self.scan_tokens(hashes, doc.vocab.strings, bounds)
+        return {k: Scan(hashes, f, doc.vocab.strings) for k, f in found.items()}
+
+    def scan_tokens(
+        self, hashes: list[int], strings: Any, bounds: Sequence[tuple[int, int]]
+    ) -> dict[int, dict[int, list[tuple[float, int, list[tuple[int, ...]]]]]]:
+        """Per segment, per code index: ``(score, rule index, spans)`` of each rule that matched.
+
+        *hashes* are the lower-case forms of a text's tokens; *bounds* are the token
+        ranges ``[first, end)`` of its segments. Only tokens that satisfy a rule's *key*
+        slot (its rarest) are collected; the rule's other slots are checked around them.
+        """
         cache = self._cache
-        at: dict[int, tuple[int, ...]] = {}
+        keys_of = self._keys_of
+        for h in set(hashes).difference(cache):
+            atoms = cache[h] = self.atoms_of(strings[h])
+            keys = tuple(a for a in atoms if a in self._by_key)
+            if keys:
+                keys_of[h] = keys
+        tokens = _Tokens(hashes, cache, bounds)
         positions: dict[int, list[int]] = {}
-        for i, h in enumerate(hashes):
-            atoms = cache.get(h)
-            if atoms is None:
-                atoms = cache[h] = self.atoms_of(doc.vocab.strings[h])
-            if atoms:
-                at[i] = atoms
-                for a in atoms:
+        for lo, hi in bounds:
+            for i in [i for i in range(lo, hi) if hashes[i] in keys_of]:
+                for a in keys_of[hashes[i]]:
                     if a in positions:
                         positions[a].append(i)
                     else:
                         positions[a] = [i]
-        found: dict[int, list[tuple[float, int, list[tuple[int, ...]]]]] = {}
-        if not positions:
-            return found
-        present = positions.keys()
-        by_key = self._by_key
-        for key in [k for k in present if k in by_key]:
-            for r in by_key[key]:
-                rule = self._rules[r]
-                if not rule.atoms <= present:
+        found: dict[int, dict[int, list[tuple[float, int, list[tuple[int, ...]]]]]] = {}
+        rules = self._rules
+        segment = tokens.segment
+        for key, where in positions.items():
+            simple = self._simple.get(key)
+            if simple:
+                for k, places in groupby(where, key=segment.__getitem__):
+                    singles: list[tuple[int, ...]] = [(p,) for p in places]
+                    codes = found.setdefault(k, {})
+                    for r, code, weight in simple:
+                        score = repeat_score(weight, len(singles))
+                        codes.setdefault(code, []).append((score, r, singles))
+            for r in self._complex.get(key, ()):
+                rule = rules[r]
+                spans = _find(rule, where, tokens)
+                if not spans:
                     continue
-                spans = self._find(rule, positions, at, len(hashes))
-                if spans:
-                    score = repeat_score(rule.pattern.weight, len(spans))
-                    found.setdefault(rule.code, []).append((score, r, spans))
+                weight = rule.pattern.weight
+                for k, matched in groupby(spans, key=lambda span: segment[span[0]]):
+                    seg_spans = list(matched)
+                    score = repeat_score(weight, len(seg_spans))
+                    found.setdefault(k, {}).setdefault(rule.code, []).append((score, r, seg_spans))
         return found
 
-    def scores(
-        self, found: dict[int, list[tuple[float, int, list[tuple[int, ...]]]]]
-    ) -> list[CodeEvidence]:
+    def scores(self, scan: Scan) -> list[CodeEvidence]:
         """The codes of a :meth:`scan` with their scores (no evidence text), in codebook order."""
+        found = scan.found
         return [
             CodeEvidence(self._codes[c], round(sum(p[0] for p in found[c]), 4), "")
             for c in sorted(found)
         ]
 
-    def explain(
-        self, doc: Doc, found: dict[int, list[tuple[float, int, list[tuple[int, ...]]]]], code: str
-    ) -> str:
-        """The evidence text of *code* in a :meth:`scan` of *doc*: strongest pattern first."""
-        parts = sorted(found[self._index[code]], key=lambda p: (-p[0], p[1]))
-        return "; ".join(_evidence(self._rules[r].pattern, spans, doc) for _, r, spans in parts)
+    def explain(self, scan: Scan, code: str) -> str:
+        """The evidence text of *code* in *scan*: strongest pattern first."""
+        parts = sorted(scan.found[self._index[code]], key=lambda p: (-p[0], p[1]))
+        return "; ".join(_evidence(self._rules[r].pattern, spans, scan) for _, r, spans in parts)
 
     def match_doc(self, doc: Doc) -> list[CodeEvidence]:
         """The codes with evidence in *doc* (a tokenised segment), in codebook order."""
-        found = self.scan(doc)
-        return [replace(e, evidence=self.explain(doc, found, e.code)) for e in self.scores(found)]
+        scan = self.scan(doc)
+        return [replace(e, evidence=self.explain(scan, e.code)) for e in self.scores(scan)]
 
-    def _find(
+
+class _Tokens:
+    """The tokens of one text: their atoms (looked up on demand) and their segments."""
+
+    __slots__ = ("bounds", "cache", "hashes", "segment")
+
+    def __init__(
         self,
-        rule: _Rule,
-        positions: dict[int, list[int]],
-        at: dict[int, tuple[int, ...]],
-        length: int,
-    ) -> list[tuple[int, ...]]:
-        """Spans (token positions) where *rule* matches, negated matches left out."""
-        if rule.pattern.kind == "phrase":
-            starts = _phrase_starts(rule.items[0], rule.key_slot, positions, at, length)
-            spans = [tuple(range(s, s + len(rule.items[0]))) for s in starts]
-        else:
-            spans = _near_spans(rule, positions, at, length)
-        if rule.unless >= 0 and spans:
-            w = rule.pattern.unless_within
-            u = rule.unless
-            spans = [
-                span
-                for span in spans
-                if not any(u in at.get(i, ()) for i in range(min(span) - w, min(span)))
-                and not any(u in at.get(i, ()) for i in range(max(span) + 1, max(span) + 1 + w))
-            ]
-        return spans
+        hashes: list[int],
+        cache: dict[int, tuple[int, ...]],
+        bounds: Sequence[tuple[int, int]],
+    ) -> None:
+        self.hashes = hashes
+        self.cache = cache
+        self.bounds = bounds
+        segment = [-1] * len(hashes)
+        for k, (lo, hi) in enumerate(bounds):
+            segment[lo:hi] = [k] * (hi - lo)
+        self.segment = segment
+
+    def limits(self, i: int) -> tuple[int, int]:
+        """The token range ``[first, end)`` of the segment of token *i*."""
+        return self.bounds[self.segment[i]]
+
+    def phrase_at(self, slots: tuple[int, ...], start: int, lo: int, hi: int) -> bool:
+        """Whether the phrase *slots* occurs at token *start*, inside ``[lo, hi)``."""
+        if start < lo or start + len(slots) > hi:
+            return False
+        cache, hashes = self.cache, self.hashes
+        return all(atom in cache[hashes[start + j]] for j, atom in enumerate(slots))
+
+    def starts(
+        self, slots: tuple[int, ...], window: range, lo: int, hi: int, *, skip: int = -1
+    ) -> list[int]:
+        """The positions in *window* (but *skip*) where *slots* occurs inside ``[lo, hi)``."""
+        if len(slots) == 1:
+            atom, cache, hashes = slots[0], self.cache, self.hashes
+            return [q for q in window if q != skip and atom in cache[hashes[q]]]
+        return [q for q in window if q != skip and self.phrase_at(slots, q, lo, hi)]
+
+    def any_of(self, atom: int, window: range) -> bool:
+        """Whether a token in *window* satisfies *atom*."""
+        cache, hashes = self.cache, self.hashes
+        return any(atom in cache[hashes[i]] for i in window)
 
 
-def _phrase_starts(
-    slots: tuple[int, ...],
-    key: int,
-    positions: dict[int, list[int]],
-    at: dict[int, tuple[int, ...]],
-    length: int,
-) -> list[int]:
-    if len(slots) == 1:
-        return list(positions.get(slots[0], ()))
-    starts = []
-    last = len(slots) - 1
-    for p in positions.get(slots[key], ()):
-        s = p - key
-        if s < 0 or s + last >= length:
-            continue
-        if all(slots[j] in at.get(s + j, ()) for j in range(len(slots)) if j != key):
-            starts.append(s)
-    return starts
+def _find(rule: _Rule, key_positions: list[int], tokens: _Tokens) -> list[tuple[int, ...]]:
+    """Spans (token positions) where *rule* matches, given where its key slot occurs.
+
+    A span never crosses the bounds of the segment it starts in.
+    """
+    key_item = rule.items[rule.key_item]
+    limits = tokens.limits
+    if len(key_item) == 1:
+        starts = key_positions
+    else:
+        k = rule.key_slot
+        starts = [p - k for p in key_positions if tokens.phrase_at(key_item, p - k, *limits(p))]
+    if rule.pattern.kind == "phrase":
+        width = len(key_item)
+        spans = [tuple(range(s, s + width)) for s in starts]
+    else:
+        spans = _near_spans(rule, starts, tokens)
+    if rule.unless >= 0 and spans:
+        w, u = rule.pattern.unless_within, rule.unless
+        kept = []
+        for span in spans:
+            lo, hi = limits(span[0])
+            first, last = min(span), max(span)
+            if not tokens.any_of(u, range(max(lo, first - w), first)) and not tokens.any_of(
+                u, range(last + 1, min(hi, last + 1 + w))
+            ):
+                kept.append(span)
+        spans = kept
+    return spans
 
 
-def _near_spans(
-    rule: _Rule,
-    positions: dict[int, list[int]],
-    at: dict[int, tuple[int, ...]],
-    length: int,
-) -> list[tuple[int, ...]]:
+def _near_spans(rule: _Rule, key_starts: list[int], tokens: _Tokens) -> list[tuple[int, ...]]:
     """One span per occurrence of the first item that has every other item within reach."""
     within = rule.pattern.within
-    occurrences = [_phrase_starts(item, 0, positions, at, length) for item in rule.items]
+    first = rule.items[0]
+    limits = tokens.limits
+    if rule.key_item == 0:
+        anchors = key_starts
+    else:
+        found: set[int] = set()
+        for q in key_starts:
+            lo, hi = limits(q)
+            window = range(max(lo, q - within), min(hi, q + within + 1))
+            found.update(tokens.starts(first, window, lo, hi))
+        anchors = sorted(found)
     spans = []
-    for anchor in occurrences[0]:
+    for anchor in anchors:
+        lo, hi = limits(anchor)
         chosen = [anchor]
-        for others in occurrences[1:]:
-            near = [q for q in others if q != anchor and abs(q - anchor) <= within]
+        window = range(max(lo, anchor - within), min(hi, anchor + within + 1))
+        for item in rule.items[1:]:
+            near = tokens.starts(item, window, lo, hi, skip=anchor)
             if not near:
                 break
-            chosen.append(min(near, key=lambda q: abs(q - anchor)))
+            chosen.append(min(near, key=lambda q: (abs(q - anchor), q)))
         else:
             spans.append(tuple(chosen))
     return spans
 
 
-def _evidence(pattern: Pattern, spans: Sequence[tuple[int, ...]], doc: Doc) -> str:
+def _evidence(pattern: Pattern, spans: Sequence[tuple[int, ...]], scan: Scan) -> str:
     words: list[str] = []
+    word = scan.word
     for span in spans:
         if pattern.kind == "phrase":
-            text = " ".join(doc[i].lower_ for i in span)
+            text = " ".join(word(i) for i in span)
         else:
-            text = "…".join(doc[i].lower_ for i in sorted(span))
+            text = "…".join(word(i) for i in sorted(span))
         if text not in words:
             words.append(text)
     shown = "/".join(words[:3]) + ("/…" if len(words) > 3 else "")
