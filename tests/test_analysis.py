@@ -227,3 +227,12 @@ def test_empty_codings_give_zero_tables(corpus, codebook) -> None:
     assert analysis.quotes().empty
     assert analysis.valence_split().values.sum() == 0
     assert analysis.framework_matrix().values.sum() == 0
+
+
+def test_within_picks_a_code_and_its_sub_codes(analysis) -> None:
+    freq = analysis.frequencies(within="GELD")
+    assert freq["code"].tolist() == ["GELD", "GELD_TEKORT", "GELD_TAFEL"]
+    split = analysis.valence_split(within="PLANNING")
+    assert split.index.tolist() == ["PLANNING", "PLANNING_DRUK"]
+    table = analysis.crosstab(within="GELD", level="code")
+    assert table.loc["GELD_TEKORT"].tolist() == [2, 0]

@@ -92,3 +92,16 @@ def test_heatmap_of_any_size_draws_without_warnings(codebook, rows, tmp_path) ->
     )
     plots.save_figure(plots.heatmap(matrix, codebook=codebook), tmp_path / "h", formats=("png",))
     assert (tmp_path / "h.png").stat().st_size > 1000
+
+
+def test_profile_of_the_variables_and_of_one_variable(analysis) -> None:
+    fig = plots.profile(analysis)
+    left, right = fig.axes[:2]
+    assert [t.get_text() for t in left.get_yticklabels()] == ["Geld", "Planning"]
+    assert [t.get_text() for t in left.texts] == ["2 of 2", "2 of 2"]
+    legend = [t.get_text() for t in right.get_legend().get_texts()]
+    assert legend == ["Bevorderend", "Belemmerend", "Mixed", "No valence"]
+    fig = plots.profile(analysis, "GELD")
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels == ["Geld", "Tekort", "Tafel"]
+    assert fig.texts[0].get_text() == "Organisations raising Geld, and valence"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -23,12 +24,16 @@ from matplotlib.figure import Figure
 
 from qualcode.codebook.model import Codebook
 
+if TYPE_CHECKING:
+    from qualcode.analysis import Analysis
+
 __all__ = [
     "code_colours",
     "code_profile",
     "frequency_bars",
     "group_bars",
     "heatmap",
+    "profile",
     "save_figure",
     "stacked_bars",
     "valence_bars",
@@ -334,6 +339,21 @@ def heatmap(
     if not annotate:
         fig.colorbar(image, ax=ax, shrink=0.6)
     return fig
+
+
+def profile(analysis: Analysis, code: str | None = None, *, title: str = "") -> Figure:
+    """:func:`code_profile` of the variables, or of *code* and its sub-codes, of *analysis*."""
+    cb = analysis.codebook
+    ids = [c.id for c in (cb.variables() if code is None else cb.descendants(code))]
+    freq = analysis.frequencies(codes=ids).set_index("code")
+    default = "the variables" if code is None else cb.get(code).name
+    return code_profile(
+        freq["organisations"],
+        analysis.valence_split(codes=ids),
+        codebook=cb,
+        total=analysis.organisations,
+        title=title or f"Organisations raising {default}, and valence",
+    )
 
 
 def save_figure(

@@ -128,15 +128,20 @@ class Analysis:
         return int(self.transcripts["organisation"].nunique())
 
     def frequencies(
-        self, *, by: str | None = None, level: str = "code", codes: Iterable[str] | None = None
+        self,
+        *,
+        by: str | None = None,
+        level: str = "code",
+        codes: Iterable[str] | None = None,
+        within: str | None = None,
     ) -> pd.DataFrame:
         """Coded segments, respondents and organisations per code (sub-codes roll up).
 
         *by* (``organisation``, ``respondent``, ``file`` or a respondents-table
         column such as ``steering_group``) gives one row per code and group.
         *level* is ``code`` (every code) or ``variable`` (the variables only);
-        *codes* picks codes by id. Columns: ``variable, code, name, [by],
-        segments, respondents, organisations``.
+        *codes* picks codes by id, *within* a code and its sub-codes. Columns:
+        ``variable, code, name, [by], segments, respondents, organisations``.
         """
         return _freq.frequencies(
             self.rolled_codes,
@@ -144,8 +149,13 @@ class Analysis:
             self.codebook,
             by=by,
             level=level,
-            codes=None if codes is None else list(codes),
+            codes=self._pick(codes, within),
         )
+
+    def _pick(self, codes: Iterable[str] | None, within: str | None) -> list[str] | None:
+        if within is not None:
+            return [c.id for c in self.codebook.descendants(within)]
+        return None if codes is None else list(codes)
 
     def crosstab(
         self,
@@ -154,9 +164,13 @@ class Analysis:
         level: str = "variable",
         value: str = "segments",
         codes: Iterable[str] | None = None,
+        within: str | None = None,
     ) -> pd.DataFrame:
-        """Codes x groups of *by*: *value* (``segments``, ``respondents`` or ``organisations``)."""
-        freq = self.frequencies(by=by, level=level, codes=codes)
+        """Codes x groups of *by*: *value* (``segments``, ``respondents`` or ``organisations``).
+
+        The codes are chosen as in :meth:`frequencies`.
+        """
+        freq = self.frequencies(by=by, level=level, codes=codes, within=within)
         return _matrix.crosstab(freq, by=by, value=value)
 
     def reach(self, code: str) -> Reach:
@@ -177,14 +191,18 @@ class Analysis:
         return _freq.group_sizes(self.transcripts, by)
 
     def valence_split(
-        self, *, level: str = "variable", codes: Iterable[str] | None = None
+        self,
+        *,
+        level: str = "variable",
+        codes: Iterable[str] | None = None,
+        within: str | None = None,
     ) -> pd.DataFrame:
-        """Coded segments per code split by the valence coded on the same segment."""
+        """Coded segments per code split by the valence coded on the same segment.
+
+        The codes are chosen as in :meth:`frequencies`.
+        """
         return _freq.valence_split(
-            self.rolled_codes,
-            self.codebook,
-            level=level,
-            codes=None if codes is None else list(codes),
+            self.rolled_codes, self.codebook, level=level, codes=self._pick(codes, within)
         )
 
     # -- matrices ---------------------------------------------------------------------------
