@@ -3,6 +3,7 @@
 Start with :func:`load_corpus` to read a folder of interview records.
 """
 
+from qualcode.analysis import Analysis, Quote, Reach
 from qualcode.codebook import Code, Codebook, load_codebook
 from qualcode.coding.autocoder import autocode, autocode_frame, autocode_text
 from qualcode.corpus import (
@@ -27,12 +28,14 @@ from qualcode.errors import (
     StoreError,
 )
 from qualcode.evaluate import evaluate
+from qualcode.report import build_report
 from qualcode.review import QuoteCheck, check_quotes
 from qualcode.store import Project
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Analysis",
     "Code",
     "Codebook",
     "CodebookError",
@@ -43,7 +46,9 @@ __all__ = [
     "Project",
     "QualcodeError",
     "QualcodeWarning",
+    "Quote",
     "QuoteCheck",
+    "Reach",
     "ReviewError",
     "Segment",
     "StoreError",
@@ -52,6 +57,7 @@ __all__ = [
     "autocode",
     "autocode_frame",
     "autocode_text",
+    "build_report",
     "check_quotes",
     "evaluate",
     "load_codebook",

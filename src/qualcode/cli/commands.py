@@ -7,3 +7,4 @@ from qualcode.cli import quotes_cmd  # noqa: F401
 from qualcode.cli import project_cmd  # noqa: F401
 from qualcode.cli import codebook_cmd  # noqa: F401
 from qualcode.cli import autocode_cmd  # noqa: F401
+from qualcode.cli import report_cmd  # noqa: F401

@@ -1,0 +1,158 @@
+"""The batch run behind ``qualcode report``: load, auto-code when needed, analyse, write."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from qualcode.analysis import Analysis
+from qualcode.codebook.model import Codebook
+from qualcode.corpus import Corpus, CorpusIssue
+from qualcode.errors import QualcodeError
+from qualcode.report.build import DEFAULT_FORMATS, DEFAULT_MAX_QUOTES, Step, build_report
+from qualcode.report.model import ReportSet
+
+__all__ = ["AUTO_COMPARE", "AUTOCODED_CSV", "ReportRun", "report_corpus"]
+
+#: ``compare`` value meaning: compare by ``steering_group`` when the corpus has that column.
+AUTO_COMPARE = "auto"
+#: Where the codings go when the report auto-coded the corpus itself.
+AUTOCODED_CSV = "codings_auto.csv"
+
+
+@dataclass(frozen=True)
+class ReportRun:
+    """What a batch run did: the report set, where auto-codings went, corpus problems."""
+
+    report: ReportSet
+    codings: int
+    autocoded: Path | None
+    errors: tuple[CorpusIssue, ...]
+
+
+def _sources(
+    *,
+    transcripts: str | Path | None,
+    respondents: str | Path | None,
+    codebook: str | Path | None,
+    project: str | Path | None,
+    coder: Sequence[str],
+) -> tuple[Corpus, Codebook, pd.DataFrame | None]:
+    """The corpus, the codebook, and the project's codings frame (or None)."""
+    from qualcode.codebook import load_codebook
+    from qualcode.corpus import load_corpus
+
+    if project is None:
+        if transcripts is None or codebook is None:
+            raise QualcodeError("a report needs --transcripts and --codebook, or --project")
+        return load_corpus(transcripts, respondents=respondents), load_codebook(codebook), None
+    from qualcode.store import Project
+
+    with Project.open(project) as opened:
+        corpus = (
+            load_corpus(transcripts, respondents=respondents)
+            if transcripts is not None
+            else opened.corpus
+        )
+        book = load_codebook(codebook) if codebook is not None else opened.codebook
+        frame = opened.codings(coder=list(coder) or None)
+    return corpus, book, frame
+
+
+def _autocode(
+    corpus: Corpus,
+    codebook: Codebook,
+    target: Path | None,
+    *,
+    unit: str,
+    progress: Callable[[Iterator[Any], int], Iterable[Any]] | None,
+) -> pd.DataFrame:
+    """Auto-code *corpus*; the codings CSV goes to *target* (None: nowhere)."""
+    from qualcode.coding.autocoder import autocode_corpus
+
+    def wrap(items: Iterator[Any]) -> Iterable[Any]:
+        return items if progress is None else progress(items, len(corpus))
+
+    if target is not None:
+        return autocode_corpus(corpus, codebook, target, unit=unit, wrap=wrap)
+    with tempfile.TemporaryDirectory(prefix="qualcode-autocode-") as tmp:
+        return autocode_corpus(corpus, codebook, Path(tmp) / AUTOCODED_CSV, unit=unit, wrap=wrap)
+
+
+def report_corpus(
+    out: str | Path,
+    *,
+    transcripts: str | Path | None = None,
+    respondents: str | Path | None = None,
+    codebook: str | Path | None = None,
+    codings: str | Path | None = None,
+    project: str | Path | None = None,
+    coder: Sequence[str] = (),
+    unit: str = "paragraph",
+    formats: str | Iterable[str] = DEFAULT_FORMATS,
+    compare: str | None = AUTO_COMPARE,
+    max_quotes: int = DEFAULT_MAX_QUOTES,
+    anonymise: bool = False,
+    names: Iterable[str] = (),
+    title: str = "",
+    workers: int | None = None,
+    autocode_progress: Callable[[Iterator[Any], int], Iterable[Any]] | None = None,
+    progress: Callable[[Sequence[Step]], Iterable[Step]] | None = None,
+) -> ReportRun:
+    """Write the report set of a corpus into *out*, auto-coding it first when no codings are given.
+
+    The corpus and codebook come from *transcripts* (+ *respondents*) and
+    *codebook*, or from the *project* file (which *transcripts* and *codebook*
+    then override). Codings come from the codings CSV *codings*, from the
+    project (*coder* limits them to some coders), or, with neither, from the
+    auto-coder; auto-codings are also written to ``codings_auto.csv`` in *out*
+    so that the report can be checked and rebuilt (not when anonymising: that
+    file quotes the transcripts as they are). *compare* ``auto`` compares
+    by ``steering_group`` when the respondents table has it. The other options
+    are those of :func:`build_report`.
+    """
+    if codings is not None and project is not None:
+        raise QualcodeError("give --codings or --project, not both")
+    if Path(out).exists() and not Path(out).is_dir():
+        raise QualcodeError(
+            f"{out}: exists and is not a folder; pass --out a folder for the report set"
+        )
+    if coder and project is None:
+        raise QualcodeError("--coder chooses codings of a project; add --project")
+    corpus, book, frame = _sources(
+        transcripts=transcripts,
+        respondents=respondents,
+        codebook=codebook,
+        project=project,
+        coder=coder,
+    )
+    if compare == AUTO_COMPARE:
+        compare = "steering_group" if "steering_group" in corpus.attribute_columns() else None
+    autocoded: Path | None = None
+    if frame is not None:
+        analysis = Analysis(frame, corpus, book, unit=unit, source=Path(str(project)).name)
+    elif codings is not None:
+        analysis = Analysis.from_csv(codings, corpus, book, unit=unit)
+    else:
+        # the codings CSV quotes the transcripts, names and all: not kept when anonymising
+        autocoded = None if anonymise else Path(out) / AUTOCODED_CSV
+        auto = _autocode(corpus, book, autocoded, unit=unit, progress=autocode_progress)
+        analysis = Analysis(auto, corpus, book, unit=unit, source="auto-coding")
+    report = build_report(
+        analysis,
+        out,
+        formats=formats,
+        compare=compare,
+        max_quotes=max_quotes,
+        anonymise=anonymise,
+        names=names,
+        title=title,
+        progress=progress,
+        workers=workers,
+    )
+    return ReportRun(report, len(analysis.codings), autocoded, corpus.errors)

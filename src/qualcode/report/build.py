@@ -1,0 +1,256 @@
+"""Building a report set: figures, CSVs and the per-variable reports, written into one folder.
+
+The files are first written into a temporary folder inside the output folder
+and moved into place only when everything succeeded: a failed run leaves an
+earlier report set as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import ExitStack
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from qualcode.analysis import QUOTE_COLUMNS, Analysis, quote_frame
+from qualcode.errors import QualcodeError
+from qualcode.report.anonymise import Anonymiser
+from qualcode.report.html import write_html
+from qualcode.report.markdown import write_markdown
+from qualcode.report.model import ReportContent, ReportSet
+
+if TYPE_CHECKING:  # matplotlib is imported only when a report is built
+    from matplotlib.figure import Figure
+
+    from qualcode.report.content import FigureJob
+
+__all__ = [
+    "DEFAULT_FORMATS",
+    "DEFAULT_MAX_QUOTES",
+    "FREQUENCY_COLUMNS",
+    "REPORT_FORMATS",
+    "build_report",
+    "frequency_table",
+    "parse_formats",
+    "quote_table",
+]
+
+REPORT_FORMATS = ("html", "md", "docx", "xlsx")
+DEFAULT_FORMATS = ("html", "md")
+#: Quotes shown per code and valence in a report; quotes.csv always has them all.
+DEFAULT_MAX_QUOTES = 25
+#: The ``frequencies.csv`` contract, then extra columns (add, never rename or drop).
+FREQUENCY_COLUMNS = ("variable", "code", "organisation", "segments", "respondents", "name")
+
+#: One unit of work for the progress bar: a label and what to do.
+Step = tuple[str, Callable[[], list[str]]]
+
+
+def parse_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
+    """Formats from ``"html,md"`` or a list; ``QualcodeError`` naming an unknown one."""
+    items = formats.split(",") if isinstance(formats, str) else list(formats)
+    out = tuple(dict.fromkeys(f.strip().lower() for f in items if f.strip()))
+    unknown = [f for f in out if f not in REPORT_FORMATS]
+    if unknown or not out:
+        raise QualcodeError(
+            f"unknown report format {', '.join(unknown) or repr('')}; choose "
+            f"from {', '.join(REPORT_FORMATS)} (comma-separated)"
+        )
+    return out
+
+
+def frequency_table(analysis: Analysis) -> pd.DataFrame:
+    """``frequencies.csv``: every code x organisation, with segments and respondents."""
+    freq = analysis.frequencies(by="organisation", level="code")
+    return freq[list(FREQUENCY_COLUMNS)]
+
+
+def quote_table(quotes: pd.DataFrame, anonymiser: Anonymiser | None = None) -> pd.DataFrame:
+    """``quotes.csv``: one row per quote in ``QUOTE_COLUMNS``; names replaced when anonymising."""
+    frame = quotes[list(QUOTE_COLUMNS)]
+    if anonymiser:
+        frame = anonymiser.frame(frame, ["text", "respondent"])
+    return frame
+
+
+def _csv_column(series: pd.Series) -> list[str]:
+    """The cells of one column as CSV text, quoted where ``csv.QUOTE_MINIMAL`` would."""
+    if series.dtype.kind in "iufb":
+        return [str(v) for v in series.tolist()]
+    codes, uniques = pd.factorize(series.astype(str), use_na_sentinel=False)
+    quoted = np.array(
+        [
+            '"' + v.replace('"', '""') + '"'
+            if ('"' in v or "," in v or "\n" in v or "\r" in v)
+            else v
+            for v in uniques.tolist()
+        ],
+        dtype=object,
+    )
+    return quoted[codes].tolist()
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """*frame* as UTF-8 CSV, byte for byte as ``DataFrame.to_csv`` writes it, but faster."""
+    columns = [_csv_column(frame[name]) for name in frame.columns]
+    header = ",".join(_csv_column(pd.Series([str(c) for c in frame.columns])))
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(header + "\n")
+        for start in range(0, len(frame), 20_000):
+            chunk = [col[start : start + 20_000] for col in columns]
+            fh.write("".join(",".join(row) + "\n" for row in zip(*chunk, strict=True)))
+
+
+def _prepare_folder(out: Path) -> Path:
+    if out.exists() and not out.is_dir():
+        raise QualcodeError(
+            f"{out}: exists and is not a folder; pass --out a folder for the report set"
+        )
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=".qualcode-report-", dir=out))
+    except OSError as exc:
+        raise QualcodeError(
+            f"{out}: cannot write the report set there ({exc.strerror}); pass another --out folder"
+        ) from None
+
+
+def _render(stem: str, draw: Callable[[], Figure], folder: Path) -> list[str]:
+    """Draw one figure and save it as PNG and SVG; the paths relative to *folder*."""
+    from qualcode.plots import save_figure
+
+    return [
+        p.relative_to(folder).as_posix() for p in save_figure(draw(), folder / "figures" / stem)
+    ]
+
+
+def _figure_steps(jobs: list[FigureJob], tmp: Path, pool: Executor | None) -> list[Step]:
+    if pool is None:
+        return [(ref.stem, partial(_render, ref.stem, draw, tmp)) for ref, draw in jobs]
+    futures = [(ref.stem, pool.submit(_render, ref.stem, draw, tmp)) for ref, draw in jobs]
+    return [(stem, future.result) for stem, future in futures]
+
+
+def _text_steps(
+    analysis: Analysis,
+    content: ReportContent,
+    tmp: Path,
+    formats: Sequence[str],
+    quotes: pd.DataFrame,
+    anonymiser: Anonymiser,
+) -> tuple[list[Step], list[Step]]:
+    """The steps that need no figures (CSVs, HTML, Markdown), and those that do (docx, xlsx)."""
+    freq = frequency_table(analysis)
+    quote_rows = quote_table(quotes, anonymiser)
+
+    def tables() -> list[str]:
+        _write_csv(freq, tmp / "frequencies.csv")
+        _write_csv(quote_rows, tmp / "quotes.csv")
+        return ["frequencies.csv", "quotes.csv"]
+
+    text: list[Step] = [("csv", tables)]
+    office: list[Step] = []
+    if "html" in formats:
+        text.append(("html", partial(write_html, content, tmp)))
+    if "md" in formats:
+        text.append(("md", partial(write_markdown, content, tmp)))
+    if "docx" in formats:
+        from qualcode.report.office import write_docx
+
+        office.append(("docx", partial(write_docx, content, tmp)))
+    if "xlsx" in formats:
+        from qualcode.report.office import write_xlsx
+
+        sheets = {
+            "Frequencies": freq,
+            "Quotes": quote_rows,
+            "Framework matrix": analysis.framework_matrix().reset_index(),
+            "Co-occurrence": analysis.cooccurrence().reset_index(),
+        }
+        office.append(("xlsx", partial(write_xlsx, content, tmp, sheets)))
+    return text, office
+
+
+def build_report(
+    analysis: Analysis,
+    out: str | Path,
+    *,
+    formats: str | Iterable[str] = DEFAULT_FORMATS,
+    compare: str | None = None,
+    max_quotes: int = DEFAULT_MAX_QUOTES,
+    anonymise: bool = False,
+    names: Iterable[str] = (),
+    title: str = "",
+    progress: Callable[[Sequence[Step]], Iterable[Step]] | None = None,
+    workers: int | None = None,
+) -> ReportSet:
+    """Write the report set of *analysis* into the folder *out*.
+
+    Writes ``index.html`` (overview, heat map, links), one ``<VARIABLE>.html``
+    and ``.md`` per variable (definition, frequency tables and charts, quotes
+    grouped by code and valence), ``frequencies.csv``, ``quotes.csv`` and the
+    charts in ``figures/`` (PNG and SVG), all linked relatively. *formats*
+    adds ``docx`` (one document per variable) and ``xlsx`` (``report.xlsx``).
+    *compare* names a respondent attribute (``steering_group``) whose groups
+    are compared. Each report shows the *max_quotes* best-scored quotes per
+    code and valence (0: all); ``quotes.csv`` has every quote. *anonymise*
+    replaces the respondents' names (the ``name`` column) and *names* by
+    placeholders in quotes and tables. *progress* wraps the list of steps (a
+    progress bar). The figures are drawn by *workers* processes (default: one
+    per core, at most 4).
+    """
+    chosen = parse_formats(formats)
+    if "docx" in chosen or "xlsx" in chosen:
+        from qualcode.report.office import require
+
+        require(chosen)
+    if max_quotes < 0:
+        raise QualcodeError(f"max_quotes must be 0 (all) or more, not {max_quotes}")
+    if compare is not None:
+        analysis.group_sizes(compare)  # an unknown attribute fails before anything is written
+    from qualcode.report.content import ReportPlan
+
+    anonymiser = Anonymiser.for_corpus(analysis.corpus, names=names) if anonymise else Anonymiser()
+    codebook = analysis.codebook
+    plan = ReportPlan(
+        analysis, compare=compare, max_quotes=max_quotes, anonymiser=anonymiser, title=title
+    )
+    jobs = plan.figures()
+    out = Path(out)
+    tmp = _prepare_folder(out)
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
+    try:
+        with ExitStack() as stack:
+            pool = (
+                stack.enter_context(ProcessPoolExecutor(max_workers=workers))
+                if workers > 1 and len(jobs) > 1
+                else None
+            )
+            figures = _figure_steps(jobs, tmp, pool)  # with a pool, drawn while the rest runs
+            valence = {c.id for c in codebook.valence_codes()}
+            quotes = quote_frame(
+                analysis.codings,
+                analysis.corpus,
+                codebook,
+                codes=[c.id for c in codebook.codes if c.id not in valence],
+            )
+            content = plan.content(quotes)
+            text, office = _text_steps(analysis, content, tmp, chosen, quotes, anonymiser)
+            steps = text + figures + office
+            written: list[str] = []
+            for _label, run in progress(steps) if progress is not None else steps:
+                written.extend(run())
+        (out / "figures").mkdir(exist_ok=True)
+        for name in written:
+            os.replace(tmp / name, out / name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return ReportSet(out, tuple(written))

@@ -1,0 +1,172 @@
+"""The HTML writer: ``index.html`` and one page per variable, self-contained and escaped.
+
+The style sheet is embedded in every page (no CDN, no web fonts); figures are
+linked relatively (``figures/<name>.svg``), so the folder can be zipped, sent
+and opened anywhere. Every text from the data is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from importlib.resources import files
+from pathlib import Path
+
+import pandas as pd
+
+from qualcode.report.model import FigureRef, QuoteGroup, ReportContent, Table, VariableSection
+
+__all__ = ["render_index", "render_section", "write_html"]
+
+
+def _css() -> str:
+    return files("qualcode.report").joinpath("report.css").read_text(encoding="utf-8")
+
+
+def _page(title: str, body: str, nav: str) -> str:
+    return (
+        '<!DOCTYPE html>\n<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="generator" content="qualcode">\n'
+        f"<title>{escape(title)}</title>\n<style>\n{_css()}</style>\n</head>\n<body>\n"
+        f'<header class="site">{nav}</header>\n<main>\n{body}</main>\n</body>\n</html>\n'
+    )
+
+
+def _nav(content: ReportContent, current: str) -> str:
+    links = [("index", "Overview")] + [(s.file_stem, s.code.name) for s in content.sections]
+    out = []
+    for stem, label in links:
+        css = ' class="current"' if stem == current else ""
+        out.append(f'<a href="{escape(stem)}.html"{css}>{escape(label)}</a>')
+    return "".join(out)
+
+
+def _cell(value: object, *, link: str = "") -> str:
+    numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+    text = escape(f"{value:g}" if isinstance(value, float) else str(value))
+    if link:
+        text = f'<a href="{escape(link)}.html">{text}</a>'
+    css = ' class="num"' if numeric else ""
+    return f"<td{css}>{text}</td>"
+
+
+def render_table(table: Table) -> str:
+    """A table as HTML, with the caption above and the note below."""
+    frame: pd.DataFrame = table.frame
+    head = "".join(f"<th>{escape(str(c))}</th>" for c in frame.columns)
+    rows = []
+    for i, record in enumerate(frame.itertuples(index=False)):
+        cells = [
+            _cell(v, link=table.links[i] if (j == 0 and table.links) else "")
+            for j, v in enumerate(record)
+        ]
+        if cells and frame.columns[0] == "Code":
+            cells[0] = cells[0].replace("<td>", '<td class="code">', 1)
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    note = f'<p class="note">{escape(table.note)}</p>\n' if table.note else ""
+    return (
+        f'<div class="scroll"><table>\n<caption>{escape(table.caption)}</caption>\n'
+        f"<thead><tr>{head}</tr></thead>\n<tbody>\n"
+        + "\n".join(rows)
+        + f"\n</tbody>\n</table></div>\n{note}"
+    )
+
+
+def _figure(ref: FigureRef) -> str:
+    return (
+        f'<figure><img src="{escape(ref.path("svg"))}" alt="{escape(ref.caption)}">'
+        f'<figcaption>{escape(ref.caption)} (<a href="{escape(ref.path("png"))}">PNG</a>, '
+        f'<a href="{escape(ref.path("svg"))}">SVG</a>)</figcaption></figure>\n'
+    )
+
+
+def _quote_group(group: QuoteGroup) -> str:
+    shown = len(group.quotes)
+    count = f"{group.total} quote{'s' * (group.total != 1)}"
+    if shown < group.total:
+        count += f"; the {shown} best scored shown, all in quotes.csv"
+    out = [f'<h4>{escape(group.label)} <span class="muted">({escape(count)})</span></h4>\n']
+    for q in group.quotes:
+        organisation = q.organisation or "organisation unknown"
+        out.append(
+            f'<blockquote class="quote {escape(group.valence)}"><p>{escape(q.text)}</p>'
+            f"<footer>{escape(organisation)} &middot; {escape(q.file)}, characters "
+            f"{q.start}&ndash;{q.end} &middot; score {q.score:g}</footer></blockquote>\n"
+        )
+    return "".join(out)
+
+
+def render_section(content: ReportContent, section: VariableSection) -> str:
+    """The HTML page of one variable."""
+    code = section.code
+    parts = [
+        f'<h1>{escape(code.name)} <span class="id">{escape(code.id)}</span></h1>\n',
+        f'<p class="definition">{escape(code.description)}</p>\n',
+    ]
+    for label, items in (("Include", code.include), ("Exclude", code.exclude)):
+        if items:
+            parts.append(
+                f'<p class="note"><strong>{label}:</strong> '
+                + "; ".join(escape(i) for i in items)
+                + "</p>\n"
+            )
+    parts.append(f'<p class="summary">{escape(section.summary)}</p>\n')
+    parts.append("<h2>Frequencies</h2>\n")
+    parts.extend(render_table(t) for t in section.tables)
+    parts.extend(_figure(f) for f in section.figures)
+    parts.append("<h2>Quotes</h2>\n")
+    if not section.quote_groups:
+        parts.append('<p class="muted">No passage was coded with this variable.</p>\n')
+    current = ""
+    for group in section.quote_groups:
+        if group.code.id != current:
+            current = group.code.id
+            parts.append(
+                f'<h3>{escape(group.code.name)} <span class="id">'
+                f"{escape(group.code.id)}</span></h3>\n"
+            )
+            if group.code.id != code.id:
+                parts.append(f'<p class="definition">{escape(group.code.description)}</p>\n')
+        parts.append(_quote_group(group))
+    return _page(f"{code.name} - {content.title}", "".join(parts), _nav(content, section.file_stem))
+
+
+def render_index(content: ReportContent) -> str:
+    """The overview page: facts, variables table, heat map, figures, links."""
+    parts = [f'<h1>{escape(content.title)}</h1>\n<dl class="facts">\n']
+    parts.extend(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>\n" for k, v in content.facts)
+    parts.append("</dl>\n")
+    if content.notes:
+        parts.append(
+            '<ul class="notes">\n'
+            + "".join(f"<li>{escape(n)}</li>\n" for n in content.notes)
+            + "</ul>\n"
+        )
+    parts.append("<h2>Variables</h2>\n<p>One report per variable: ")
+    parts.append(
+        ", ".join(
+            f'<a href="{escape(s.file_stem)}.html">{escape(s.code.name)}</a>'
+            for s in content.sections
+        )
+    )
+    parts.append(
+        '. Data: <a href="frequencies.csv">frequencies.csv</a>, '
+        '<a href="quotes.csv">quotes.csv</a>.</p>\n'
+    )
+    parts.extend(render_table(t) for t in content.tables)
+    parts.extend(_figure(f) for f in content.figures)
+    parts.append("<h2>Corpus</h2>\n")
+    parts.append(render_table(content.corpus))
+    return _page(content.title, "".join(parts), _nav(content, "index"))
+
+
+def write_html(content: ReportContent, folder: Path) -> list[str]:
+    """Write ``index.html`` and ``<VARIABLE>.html`` into *folder*; the names written."""
+    written = []
+    (folder / "index.html").write_text(render_index(content), encoding="utf-8")
+    written.append("index.html")
+    for section in content.sections:
+        name = f"{section.file_stem}.html"
+        (folder / name).write_text(render_section(content, section), encoding="utf-8")
+        written.append(name)
+    return written

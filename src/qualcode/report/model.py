@@ -1,0 +1,96 @@
+"""What a report set contains, independent of the format it is written in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from qualcode.analysis import Quote
+from qualcode.codebook.model import Code
+
+__all__ = ["FigureRef", "QuoteGroup", "ReportContent", "ReportSet", "Table", "VariableSection"]
+
+
+@dataclass(frozen=True)
+class FigureRef:
+    """A chart of the report: ``figures/<stem>.png`` and ``.svg``, with its caption."""
+
+    stem: str
+    caption: str
+
+    def path(self, suffix: str) -> str:
+        """The figure's path relative to the report folder (always with ``/``)."""
+        return f"figures/{self.stem}.{suffix}"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table to show: a caption and a frame whose columns are display headers.
+
+    ``links`` holds, per row, the file stem (no suffix) that the first cell links
+    to, or is empty for no links.
+    """
+
+    caption: str
+    frame: pd.DataFrame
+    note: str = ""
+    links: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QuoteGroup:
+    """The quotes of one code with one valence, best first; ``total`` counts the unshown too."""
+
+    code: Code
+    valence: str
+    label: str
+    quotes: tuple[Quote, ...]
+    total: int
+
+
+@dataclass(frozen=True)
+class VariableSection:
+    """One report: a variable's definition, tables, figures and quotes."""
+
+    code: Code
+    summary: str
+    tables: tuple[Table, ...]
+    figures: tuple[FigureRef, ...]
+    quote_groups: tuple[QuoteGroup, ...]
+
+    @property
+    def file_stem(self) -> str:
+        """The report's file name without suffix: the variable's id."""
+        return self.code.id
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    """Everything the writers render: the overview (index) and one section per variable."""
+
+    title: str
+    facts: tuple[tuple[str, str], ...]
+    tables: tuple[Table, ...]
+    figures: tuple[FigureRef, ...]
+    corpus: Table
+    sections: tuple[VariableSection, ...]
+    notes: tuple[str, ...]
+    max_quotes: int
+
+
+@dataclass(frozen=True)
+class ReportSet:
+    """The files written for a report set, relative to ``folder``."""
+
+    folder: Path
+    files: tuple[str, ...]
+
+    @property
+    def index(self) -> Path:
+        """The page to open first."""
+        return self.folder / "index.html"
+
+    def __str__(self) -> str:
+        return f"{len(self.files)} files in {self.folder}"
