@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/qualcode corpus --transcripts transcripts_sample
+	$(BIN)/qualcode report --transcripts transcripts_sample --codebook codebook/msm.yaml --out reports
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
