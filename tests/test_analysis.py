@@ -9,7 +9,7 @@ from qualcode.analysis import Analysis, speech_spans
 from qualcode.coding import Coding
 from qualcode.errors import CodingError, CorpusError
 
-pytest_plugins = ["mini_project"]
+pytest_plugins = ["analysis_fixtures"]
 
 
 def test_frequencies_roll_sub_codes_up_and_count_each_segment_once(analysis) -> None:
@@ -236,3 +236,18 @@ def test_within_picks_a_code_and_its_sub_codes(analysis) -> None:
     assert split.index.tolist() == ["PLANNING", "PLANNING_DRUK"]
     table = analysis.crosstab(within="GELD", level="code")
     assert table.loc["GELD_TEKORT"].tolist() == [2, 0]
+
+
+def test_from_project_reads_the_projects_codings(corpus, codebook) -> None:
+    from qualcode.store import Project
+
+    with Project.create(":memory:", transcripts=corpus, codebook=codebook) as project:
+        text = project.corpus.get("b.txt").text
+        start = text.index("De planning was goed.")
+        project.code("b.txt", start, start + 21, "PLANNING", coder="anna")
+        project.code("b.txt", start, start + 11, "PLANNING_DRUK", coder="bob")
+        both = Analysis.from_project(project)
+        anna = Analysis.from_project(project, coder="anna")
+    assert both.quotes("PLANNING", by_score=False)["coders"].tolist() == ["anna", "bob"]
+    assert anna.frequencies(codes=["PLANNING"])["segments"].tolist() == [1]
+    assert anna.quotes("PLANNING")["text"].tolist() == ["De planning was goed."]

@@ -8,7 +8,7 @@ from matplotlib.colors import to_hex
 
 from qualcode import plots
 
-pytest_plugins = ["mini_project"]
+pytest_plugins = ["analysis_fixtures"]
 
 
 def _tick_labels(fig, axis: str = "y") -> list[str]:

@@ -19,7 +19,7 @@ from qualcode.corpus import Corpus, load_corpus, transcript_from_text
 from qualcode.errors import QualcodeError
 from qualcode.report import build_report, parse_formats
 
-pytest_plugins = ["mini_project"]
+pytest_plugins = ["analysis_fixtures"]
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "transcripts_sample"
@@ -29,12 +29,10 @@ VARIABLES = tuple(v.id for v in load_codebook(CODEBOOK).variables())
 
 
 @pytest.fixture(scope="module")
-def sample_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The report set of the sample corpus with the gold codings, built once."""
-    corpus = load_corpus(SAMPLE)
-    codebook = load_codebook(CODEBOOK)
-    out = tmp_path_factory.mktemp("report")
-    build_report(Analysis.from_csv(GOLD, corpus, codebook), out, compare="steering_group")
+def sample_report(gold_report) -> Path:
+    """The report set of the sample corpus with the gold codings (built once per session)."""
+    out, result = gold_report
+    assert result.exit_code == 0, result.stderr
     return out
 
 

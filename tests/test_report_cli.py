@@ -11,6 +11,8 @@ from click.testing import CliRunner
 from qualcode.cli import main
 from qualcode.codebook import load_codebook
 
+pytest_plugins = ["analysis_fixtures"]
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "transcripts_sample"
 GOLD = SAMPLE / "codings_gold.csv"
@@ -27,26 +29,15 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def test_report_from_a_codings_csv(tmp_path: Path) -> None:
-    out = tmp_path / "reports"
-    code, stdout, stderr = run(
-        "--transcripts",
-        str(SAMPLE),
-        "--codebook",
-        str(CODEBOOK),
-        "--codings",
-        str(GOLD),
-        "--out",
-        str(out),
-        "--quiet",
-    )
-    assert code == 0, stderr
-    assert stdout.splitlines() == [
+def test_report_from_a_codings_csv(gold_report) -> None:
+    out, result = gold_report  # qualcode report --codings codings_gold.csv --quiet
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
         f"wrote 8 variable reports (html, md), frequencies.csv, quotes.csv and 24 figure files "
         f"to {out}",
         f"open {out / 'index.html'}",
     ]
-    assert stderr == ""
+    assert result.stderr == ""
     assert (out / "PLANNING.html").is_file() and (out / "PLANNING.md").is_file()
     assert {r["coders"] for r in _rows(out / "quotes.csv")} == {"gold"}
     assert not (out / "codings_auto.csv").exists()
@@ -77,9 +68,11 @@ def test_report_auto_codes_when_no_codings_are_given(tmp_path: Path) -> None:
     assert len(variables) == 8 and {q["variable"] for q in quotes} == variables
 
 
-def test_report_from_a_project(tmp_path: Path) -> None:
+def test_report_from_a_project(tmp_path: Path, codebook) -> None:
     from qualcode.store import Project
 
+    mini = tmp_path / "mini.yaml"
+    mini.write_text(codebook.source_text, encoding="utf-8")
     folder = tmp_path / "interviews"
     folder.mkdir()
     (folder / "a.txt").write_text(
@@ -89,7 +82,7 @@ def test_report_from_a_project(tmp_path: Path) -> None:
         "file,respondent,organisation,name\na.txt,R1,Divosa,Karin Dekker\n", encoding="utf-8"
     )
     db = tmp_path / "study.qcp"
-    with Project.create(db, transcripts=folder, codebook=CODEBOOK) as project:
+    with Project.create(db, transcripts=folder, codebook=mini) as project:
         text = project.corpus.get("a.txt").text
         start = text.index("Het tempo")
         project.code("a.txt", start, len(text), "PLANNING", coder="anna")
@@ -107,6 +100,11 @@ def test_report_from_a_project(tmp_path: Path) -> None:
         (r["code"], r["organisation"]): r["segments"] for r in _rows(out / "frequencies.csv")
     }
     assert frequencies[("PLANNING", "Divosa")] == "1"
+    assert sorted(p.name for p in out.glob("*.html")) == [
+        "GELD.html",
+        "PLANNING.html",
+        "index.html",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -78,6 +78,7 @@ class ReportPlan:
         self.by_org = analysis.crosstab(by="organisation", level="code")
         self.compared = analysis.compare(compare, level="code") if compare else None
         self.words = {t.file: t.words for t in analysis.corpus.transcripts}
+        self.colours = plots.code_colours(self.cb) | {MIXED: plots.MIXED_COLOUR}
 
     # -- figures --------------------------------------------------------------------------
 
@@ -291,7 +292,14 @@ class ReportPlan:
                 if self.anonymiser:
                     found = [replace(q, text=self.anonymiser.apply(q.text)) for q in found]
                 groups.append(
-                    QuoteGroup(code, key, label, tuple(found), int(totals[(code.id, key)]))
+                    QuoteGroup(
+                        code,
+                        key,
+                        label,
+                        tuple(found),
+                        int(totals[(code.id, key)]),
+                        self.colours.get(key, plots.NONE_COLOUR),
+                    )
                 )
         return tuple(groups)
 
@@ -350,4 +358,5 @@ class ReportPlan:
             ),
             notes=tuple(self.notes()),
             max_quotes=self.max_quotes,
+            language=self.cb.language,
         )

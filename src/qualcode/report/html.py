@@ -22,9 +22,9 @@ def _css() -> str:
     return files("qualcode.report").joinpath("report.css").read_text(encoding="utf-8")
 
 
-def _page(title: str, body: str, nav: str) -> str:
+def _page(title: str, body: str, nav: str, language: str) -> str:
     return (
-        '<!DOCTYPE html>\n<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{escape(language)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="generator" content="qualcode">\n'
         f"<title>{escape(title)}</title>\n<style>\n{_css()}</style>\n</head>\n<body>\n"
@@ -89,7 +89,8 @@ def _quote_group(group: QuoteGroup) -> str:
     for q in group.quotes:
         organisation = q.organisation or "organisation unknown"
         out.append(
-            f'<blockquote class="quote {escape(group.valence)}"><p>{escape(q.text)}</p>'
+            f'<blockquote class="quote" style="border-left-color: {escape(group.colour)}">'
+            f"<p>{escape(q.text)}</p>"
             f"<footer>{escape(organisation)} &middot; {escape(q.file)}, characters "
             f"{q.start}&ndash;{q.end} &middot; score {q.score:g}</footer></blockquote>\n"
         )
@@ -128,7 +129,12 @@ def render_section(content: ReportContent, section: VariableSection) -> str:
             if group.code.id != code.id:
                 parts.append(f'<p class="definition">{escape(group.code.description)}</p>\n')
         parts.append(_quote_group(group))
-    return _page(f"{code.name} - {content.title}", "".join(parts), _nav(content, section.file_stem))
+    return _page(
+        f"{code.name} - {content.title}",
+        "".join(parts),
+        _nav(content, section.file_stem),
+        content.language,
+    )
 
 
 def render_index(content: ReportContent) -> str:
@@ -157,7 +163,7 @@ def render_index(content: ReportContent) -> str:
     parts.extend(_figure(f) for f in content.figures)
     parts.append("<h2>Corpus</h2>\n")
     parts.append(render_table(content.corpus))
-    return _page(content.title, "".join(parts), _nav(content, "index"))
+    return _page(content.title, "".join(parts), _nav(content, "index"), content.language)
 
 
 def write_html(content: ReportContent, folder: Path) -> list[str]:

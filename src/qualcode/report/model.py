@@ -48,6 +48,7 @@ class QuoteGroup:
     label: str
     quotes: tuple[Quote, ...]
     total: int
+    colour: str = "#d8dce3"
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class ReportContent:
     sections: tuple[VariableSection, ...]
     notes: tuple[str, ...]
     max_quotes: int
+    language: str = "en"
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
-"""A mini corpus, codebook and codings, small enough to check every number by eye.
+"""Fixtures of the analysis, plots and report tests (a pytest plugin: ``pytest_plugins``).
 
-Shared by the analysis, plots and report tests (import the fixtures by name).
+A mini corpus, codebook and codings, small enough to check every number by eye;
+and the sample corpus's report set from the gold codings, written once per
+session through ``qualcode report`` and then inspected by several tests.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
 from qualcode.analysis import Analysis
 from qualcode.codebook import parse_codebook
@@ -98,3 +101,30 @@ def codings() -> list[Coding]:
 @pytest.fixture(scope="module")
 def analysis(codings, corpus, codebook) -> Analysis:
     return Analysis(codings, corpus, codebook)
+
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "transcripts_sample"
+GOLD = SAMPLE / "codings_gold.csv"
+MSM = ROOT / "codebook" / "msm.yaml"
+
+
+@pytest.fixture(scope="session")
+def gold_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
+    """``qualcode report`` of the sample corpus with the gold codings: (folder, CLI result)."""
+    from qualcode.cli import main
+
+    out = tmp_path_factory.mktemp("gold") / "reports"
+    args = [
+        "report",
+        "--transcripts",
+        str(SAMPLE),
+        "--codebook",
+        str(MSM),
+        "--codings",
+        str(GOLD),
+        "--out",
+        str(out),
+        "--quiet",
+    ]
+    return out, CliRunner().invoke(main, args)
