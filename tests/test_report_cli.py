@@ -32,14 +32,15 @@ def _rows(path: Path) -> list[dict[str, str]]:
 def test_report_from_a_codings_csv(gold_report) -> None:
     out, result = gold_report  # qualcode report --codings codings_gold.csv --quiet
     assert result.exit_code == 0, result.stderr
+    quotes = _rows(out / "quotes.csv")
     assert result.stdout.splitlines() == [
-        f"wrote 8 variable reports (html, md), frequencies.csv, quotes.csv and 24 figure files "
-        f"to {out}",
+        f"wrote 8 variable reports (html, md), frequencies.csv, quotes.csv ({len(quotes)} quotes) "
+        f"and 24 figure files to {out}",
         f"open {out / 'index.html'}",
     ]
     assert result.stderr == ""
     assert (out / "PLANNING.html").is_file() and (out / "PLANNING.md").is_file()
-    assert {r["coders"] for r in _rows(out / "quotes.csv")} == {"gold"}
+    assert {r["coders"] for r in quotes} == {"gold"}
     assert not (out / "codings_auto.csv").exists()
 
 

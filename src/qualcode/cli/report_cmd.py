@@ -194,7 +194,7 @@ def report_command(
         click.echo(f"auto-coded the corpus: {run.codings} codings in {run.autocoded}")
     click.echo(
         f"wrote {variables} variable reports ({', '.join(formats)}), frequencies.csv, quotes.csv "
-        f"and {figures} figure files to {report.folder}"
+        f"({report.quotes} quotes) and {figures} figure files to {report.folder}"
     )
     click.echo(f"open {report.index}")
     for issue in run.errors:

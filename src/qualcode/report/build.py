@@ -253,4 +253,4 @@ def build_report(
             os.replace(tmp / name, out / name)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return ReportSet(out, tuple(written))
+    return ReportSet(out, tuple(written), quotes=len(quotes))

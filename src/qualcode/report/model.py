@@ -84,10 +84,11 @@ class ReportContent:
 
 @dataclass(frozen=True)
 class ReportSet:
-    """The files written for a report set, relative to ``folder``."""
+    """The files written for a report set, relative to ``folder``, and the number of quotes."""
 
     folder: Path
     files: tuple[str, ...]
+    quotes: int = 0
 
     @property
     def index(self) -> Path:
