@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from qualcode.cli import main
-from qualcode.cli.options import progress, quiet_option, unit_option
+from qualcode.cli.options import progress, quiet_option, respondents_option, unit_option
 from qualcode.report import AUTO_COMPARE, DEFAULT_MAX_QUOTES, REPORT_FORMATS
 
 
@@ -21,13 +21,7 @@ from qualcode.report import AUTO_COMPARE, DEFAULT_MAX_QUOTES, REPORT_FORMATS
     type=click.Path(exists=True, file_okay=False, dir_okay=True),
     help="Folder of interview records [default with --project: the project's own].",
 )
-@click.option(
-    "--respondents",
-    "respondents",
-    default=None,
-    type=click.Path(exists=True, dir_okay=False),
-    help="Respondents table (.csv or .xlsx); default: respondents.csv in the transcripts folder.",
-)
+@respondents_option
 @click.option(
     "--codebook",
     "codebook",
