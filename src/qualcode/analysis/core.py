@@ -253,8 +253,9 @@ class Analysis:
         One row per merged passage and code, respondent speech only, in the
         ``quotes.csv`` columns (``QUOTE_COLUMNS``). *by_score* sorts the best
         evidence first; otherwise codebook order, then file and position.
-        *valence* (a valence code id, or ``""`` for none) and *organisation*
-        filter the rows.
+        *valence* keeps the quotes whose valence includes that valence code
+        (mixed quotes too), or with ``""`` those without valence;
+        *organisation* keeps one organisation's quotes.
         """
         if code is None:
             ids = [c.id for c in self.codebook.codes]
