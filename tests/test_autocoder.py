@@ -307,3 +307,17 @@ def test_public_api() -> None:
         "evaluate",
     ):
         assert name in qualcode.__all__
+
+
+def test_matcher_explains_one_doc(book) -> None:
+    from qualcode.coding.matcher import CodeEvidence, Matcher
+    from qualcode.nlp import tokenizer_only
+
+    matcher = Matcher(book)
+    doc = tokenizer_only("nl").tokenizer("Het geld lag op tafel; het budget was lastig.")
+    assert matcher.match_doc(doc) == [
+        CodeEvidence(
+            "GELD", 3.5, 'geld…tafel~"near(geld, tafel; 3)"; geld/budget~"geld|budget" (2x)'
+        ),
+        CodeEvidence("SLECHT", 1.0, 'lastig~"lastig|probleem"'),
+    ]

@@ -40,8 +40,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from qualcode.codebook import Codebook
-    from qualcode.coding.autocoder import Selection
-    from qualcode.coding.matcher import CodeEvidence
     from qualcode.corpus import Corpus
 
 __all__ = [
@@ -493,7 +491,7 @@ def cross_validate(
     segments, by_file = _segments(corpus, unit)
     gold_map = _map_codings(gold, "gold", labels, segments, by_file)
     raw = autocode(corpus, codebook, unit=unit, selection=Selection(0.0, 0.0, 0.0))
-    evidence = _evidence_by_segment(raw, segments, by_file)
+    scores = _score_matrix(raw, codebook, segments, by_file)
     groups = CodeGroups.of(codebook)
     organisations = sorted({s.organisation for s in segments})
     org_index = {o: i for i, o in enumerate(organisations)}
@@ -504,11 +502,11 @@ def cross_validate(
 
     # tallies[s][o]: counts of selection s on organisation o
     tallies = [[empty() for _ in organisations] for _ in selections]
-    for k, seg in enumerate(segments):
-        o = org_index[seg.organisation]
-        for s, selection in enumerate(selections):
-            pred = _predicted(selection.select(evidence.get(k, []), groups), labels)
-            tallies[s][o].add(gold_map[k], pred, labels.order)
+    for s, selection in enumerate(selections):
+        kept = groups.sums(np.where(selection.keep(scores, groups), scores, 0.0))
+        for k, seg in enumerate(segments):
+            pred = {groups.groups[g]: float(kept[k, g]) for g in np.flatnonzero(kept[k] > 0)}
+            tallies[s][org_index[seg.organisation]].add(gold_map[k], pred, labels.order)
     totals = [sum(row[1:], row[0]) for row in tallies]
     pooled = empty()
     folds = []
@@ -578,29 +576,17 @@ def _negate(t: _Tally) -> _Tally:
     )
 
 
-def _predicted(found: Sequence[CodeEvidence], labels: _Labels) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for e in found:
-        label = labels.label(e.code, "")
-        out[label] = out.get(label, 0.0) + e.score
-    return out
-
-
-def _evidence_by_segment(
-    codings: Sequence[Any], segments: list[_Segment], by_file: dict[str, list[int]]
-) -> dict[int, list[CodeEvidence]]:
-    from qualcode.coding.matcher import CodeEvidence
-
-    out: dict[int, list[CodeEvidence]] = {}
+def _score_matrix(
+    codings: Sequence[Any],
+    codebook: Codebook,
+    segments: list[_Segment],
+    by_file: dict[str, list[int]],
+) -> npt.NDArray[np.float64]:
+    """Segments x codes (codebook order): the scores of the codings made on each segment."""
+    index = {c.id: i for i, c in enumerate(codebook.codes)}
+    scores = np.zeros((len(segments), len(index)), dtype=np.float64)
     for c in codings:
         for i in _overlapping(segments, by_file[c.file], c.start, c.end):
             if segments[i].start == c.start and segments[i].end == c.end:
-                out.setdefault(i, []).append(CodeEvidence(c.code, c.score, c.evidence))
-    return out
-
-
-def selection_from(cv: CrossValidation) -> Selection:
-    """The thresholds *cv* tuned on every organisation, as a :class:`Selection`."""
-    from qualcode.coding.autocoder import Selection
-
-    return Selection(**cv.tuned_on_all)
+                scores[i, index[c.code]] += c.score
+    return scores

@@ -20,6 +20,7 @@ Interviewer speech (``Segment.is_respondent`` false) is never coded.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -29,8 +30,11 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import numpy as np
+import numpy.typing as npt
+
 from qualcode.codebook.model import Codebook
-from qualcode.coding.matcher import CodeEvidence, Matcher, Scan
+from qualcode.coding.matcher import Matcher
 from qualcode.coding.model import Coding
 from qualcode.corpus.model import UNITS, Transcript
 from qualcode.errors import CodingError
@@ -66,6 +70,12 @@ DEFAULT_VALENCE_MIN_SCORE = 0.5
 #: Corpora below this many characters are coded in one process (a pool costs more).
 _PARALLEL_MIN_CHARS = 2_000_000
 K = TypeVar("K")
+# A coding as a plain tuple of the Coding fields (workers send these: cheap to pickle).
+_Row = tuple[str, int, int, str, str, float, str]
+T = TypeVar("T")
+Bools = npt.NDArray[np.bool_]
+Ints = npt.NDArray[np.intp]
+Floats = npt.NDArray[np.float64]
 #: Characters of transcript text sent to a worker process at once.
 _CHUNK_CHARS = 200_000
 
@@ -78,48 +88,53 @@ class Selection:
     relative: float = DEFAULT_RELATIVE
     valence_min_score: float = DEFAULT_VALENCE_MIN_SCORE
 
-    def select(self, found: Sequence[CodeEvidence], groups: CodeGroups) -> list[CodeEvidence]:
-        """The evidence of *found* (one segment) that passes the thresholds."""
-        totals: dict[str, float] = {}
-        for e in found:
-            top = groups.top[e.code]
-            totals[top] = totals.get(top, 0.0) + e.score
-        variables = {g: s for g, s in totals.items() if g in groups.variables}
-        if not variables:
-            return []
-        best = max(variables.values())
-        keep = {
-            g
-            for g, s in variables.items()
-            if s > 0 and s >= self.min_score and s >= self.relative * best
-        }
-        if not keep:
-            return []
-        keep.update(
-            g
-            for g, s in totals.items()
-            if g not in groups.variables and s > 0 and s >= self.valence_min_score
+    def keep(self, scores: Floats, groups: CodeGroups) -> Bools:
+        """Which codes to write: *scores* is segments x codes (codebook order)."""
+        totals = groups.sums(scores)
+        variable = groups.is_variable
+        best = np.where(variable, totals, 0.0).max(axis=1, initial=0.0)
+        positive = totals > 0
+        kept_variable = (
+            variable
+            & positive
+            & (totals >= self.min_score)
+            & (totals >= self.relative * best[:, None])
         )
-        return [e for e in found if groups.top[e.code] in keep]
+        any_variable = kept_variable.any(axis=1)
+        kept_other = (
+            ~variable & positive & (totals >= self.valence_min_score) & any_variable[:, None]
+        )
+        kept: Bools = (scores > 0) & (kept_variable | kept_other)[:, groups.group_of]
+        return kept
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CodeGroups:
-    """Code id -> top-level id, and which top-level ids are variables (primary dimension).
+    """Which top-level code (group) each code belongs to, and which groups are variables.
 
-    Build with :meth:`of`; :meth:`Selection.select` uses it for fast look-ups.
+    Arrays in codebook order; build with :meth:`of`.
     """
 
-    top: dict[str, str]
-    variables: frozenset[str]
+    groups: tuple[str, ...]  # top-level code ids
+    group_of: Ints  # per code: index into groups
+    is_variable: Bools  # per group: a variable (primary dimension)
+
+    def sums(self, scores: Floats) -> Floats:
+        """Segments x groups: the sum of each group's columns of *scores* (segments x codes)."""
+        totals = np.zeros((scores.shape[0], len(self.groups)), dtype=np.float64)
+        for g in range(len(self.groups)):
+            totals[:, g] = scores[:, self.group_of == g].sum(axis=1)
+        return totals
 
     @classmethod
     def of(cls, codebook: Codebook) -> CodeGroups:
         """The groups of *codebook*."""
-        return cls(
-            top={c.id: codebook.top_of(c.id) for c in codebook.codes},
-            variables=frozenset(c.id for c in codebook.variables()),
-        )
+        groups = tuple(c.id for c in codebook.top_level())
+        index = {g: i for i, g in enumerate(groups)}
+        group_of = np.array([index[codebook.top_of(c.id)] for c in codebook.codes], dtype=np.intp)
+        variables = {c.id for c in codebook.variables()}
+        is_variable = np.array([g in variables for g in groups], dtype=bool)
+        return cls(groups, group_of, is_variable)
 
 
 # -- one process ------------------------------------------------------------------------
@@ -136,32 +151,33 @@ class _Coder:
 
         self.tokenizer: Any = tokenizer_only(codebook.language).tokenizer
 
-    def code_text(self, file: str, text: str, spans: Sequence[tuple[int, int]]) -> list[Coding]:
-        """Codings of the segments *spans* ``(start, end)`` of *text*, tokenised in one go."""
-        out: list[Coding] = []
-        if not spans:
-            return out
-        found = self.matcher.scan_segments(self.tokenizer(text), spans)
-        for k, scan in sorted(found.items()):
-            out.extend(self._codings(file, *spans[k], scan))
+    def code_texts(
+        self, jobs: Sequence[tuple[str, str, Sequence[tuple[int, int]]]]
+    ) -> list[list[Coding]]:
+        """Codings per ``(file, text, segment spans)`` of *jobs*, all matched at once."""
+        return [[Coding(*row) for row in rows] for rows in self.rows(jobs)]
+
+    def rows(self, jobs: Sequence[tuple[str, str, Sequence[tuple[int, int]]]]) -> list[list[_Row]]:
+        """Like :meth:`code_texts`, but each coding as a plain tuple of the ``Coding`` fields."""
+        docs = self.tokenizer.pipe([text for _, text, _ in jobs])
+        scan = self.matcher.scan_texts(
+            [(doc, spans) for doc, (_, _, spans) in zip(docs, jobs, strict=True)]
+        )
+        owner = [(j, span) for j, (_, _, spans) in enumerate(jobs) for span in spans]
+        out: list[list[_Row]] = [[] for _ in jobs]
+        keep = self.selection.keep(scan.scores, self.groups)
+        scan.focus(keep)
+        codes = self.matcher.codes
+        segments, code_indexes = (axis.tolist() for axis in np.nonzero(keep))
+        scores = scan.scores[keep].tolist()
+        for k, c, score in zip(segments, code_indexes, scores, strict=True):
+            j, (start, end) = owner[k]
+            out[j].append((jobs[j][0], start, end, codes[c], "auto", score, scan.explain(k, c)))
         return out
 
-    def code_transcript(self, transcript: Transcript, unit: str) -> list[Coding]:
-        """Codings of the respondent segments of *transcript*."""
-        return self.code_text(transcript.file, transcript.text, _respondent_spans(transcript, unit))
-
-    def _codings(self, file: str, start: int, end: int, scan: Scan) -> Iterator[Coding]:
-        matcher = self.matcher
-        for e in self.selection.select(matcher.scores(scan), self.groups):
-            yield Coding(
-                file=file,
-                start=start,
-                end=end,
-                code=e.code,
-                coder="auto",
-                score=e.score,
-                evidence=matcher.explain(scan, e.code),
-            )
+    def code_transcripts(self, transcripts: Sequence[Transcript], unit: str) -> list[list[Coding]]:
+        """Codings of the respondent segments of each of *transcripts*."""
+        return self.code_texts(_jobs(transcripts, unit))
 
 
 _WORKER: _Coder | None = None
@@ -170,22 +186,50 @@ _WORKER: _Coder | None = None
 def _init_worker(codebook: Codebook, selection: Selection) -> None:
     global _WORKER
     _WORKER = _Coder(codebook, selection)
+    # The compiled codebook and spaCy live as long as the worker: keep the cyclic
+    # garbage collector from walking them again and again.
+    gc.freeze()
+
+
+def _jobs(
+    transcripts: Sequence[Transcript], unit: str
+) -> list[tuple[str, str, list[tuple[int, int]]]]:
+    return [(t.file, t.text, _respondent_spans(t, unit)) for t in transcripts]
+
+
+def _codings(rows: list[_Row]) -> list[Coding]:
+    return [Coding(*row) for row in rows]
 
 
 def _work_spans(jobs: Sequence[tuple[str, str, Sequence[tuple[int, int]]]]) -> list[Any]:
     assert _WORKER is not None, "worker not initialised"
-    return [_WORKER.code_text(file, text, spans) for file, text, spans in jobs]
+    return _WORKER.rows(jobs)
 
 
 def _work_texts(jobs: Sequence[tuple[str, str]], unit: str) -> list[Any]:
     from qualcode.corpus import transcript_from_text
 
     assert _WORKER is not None, "worker not initialised"
-    return [_WORKER.code_transcript(transcript_from_text(t, file=f), unit) for f, t in jobs]
+    built = [transcript_from_text(t, file=f) for f, t in jobs]
+    return _WORKER.rows(_jobs(built, unit))
 
 
 def _respondent_spans(transcript: Transcript, unit: str) -> list[tuple[int, int]]:
     return [(s.start, s.end) for s in transcript.segments(unit) if s.is_respondent]
+
+
+def _batches(items: Iterable[T], size: Callable[[T], int]) -> Iterator[list[T]]:
+    """*items* in lists of about ``_CHUNK_CHARS`` characters (by *size*), in order."""
+    batch: list[T] = []
+    total = 0
+    for item in items:
+        batch.append(item)
+        total += size(item)
+        if total >= _CHUNK_CHARS:
+            yield batch
+            batch, total = [], 0
+    if batch:
+        yield batch
 
 
 def _check_unit(unit: str) -> None:
@@ -221,12 +265,12 @@ def _pooled(
                 keys, jobs, size = [], [], 0
                 while len(pending) >= 2 * workers:
                     done, future = pending.popleft()
-                    yield from zip(done, future.result(), strict=True)
+                    yield from zip(done, map(_codings, future.result()), strict=True)
         if keys:
             pending.append((keys, pool.submit(work, jobs)))
         while pending:
             done, future = pending.popleft()
-            yield from zip(done, future.result(), strict=True)
+            yield from zip(done, map(_codings, future.result()), strict=True)
 
 
 # -- public API -------------------------------------------------------------------------
@@ -250,8 +294,8 @@ def iter_autocode(
     selection = selection or Selection()
     if workers <= 1:
         coder = _Coder(codebook, selection)
-        for t in transcripts:
-            yield t, coder.code_transcript(t, unit)
+        for batch in _batches(transcripts, lambda t: len(t.text)):
+            yield from zip(batch, coder.code_transcripts(batch, unit), strict=True)
         return
     items = ((t, (t.file, t.text, _respondent_spans(t, unit)), len(t.text)) for t in transcripts)
     yield from _pooled(items, _work_spans, codebook, selection, workers)
@@ -277,8 +321,9 @@ def iter_autocode_texts(
         from qualcode.corpus import transcript_from_text
 
         coder = _Coder(codebook, selection)
-        for file, text in texts:
-            yield file, coder.code_transcript(transcript_from_text(text, file=file), unit)
+        for batch in _batches(texts, lambda pair: len(pair[1])):
+            built = [transcript_from_text(text, file=file) for file, text in batch]
+            yield from zip((f for f, _ in batch), coder.code_transcripts(built, unit), strict=True)
         return
     items = ((file, (file, text), len(text)) for file, text in texts)
     yield from _pooled(items, partial(_work_texts, unit=unit), codebook, selection, workers)

@@ -1,10 +1,11 @@
-"""Compiled codebook patterns: find the evidence for each code in a tokenised segment.
+"""Compiled codebook patterns: the evidence for each code in each segment of a text.
 
-Every pattern slot (``Term``) becomes an *atom*. The first time a word form
-is seen, the atoms it satisfies are worked out from its folded surface form and
-its lookup lemma, and cached by spaCy's hash of the lower-cased form; after that
-a token costs one dictionary look-up. A rule is only tried when its rarest slot
-occurs in the segment.
+A text is tokenised once; its tokens are resolved to word ids
+(:class:`~qualcode.coding.lexicon.Lexicon`), which gives a boolean matrix
+token x atom. Every rule is then evaluated for all tokens at once with array
+operations: a phrase is the AND of shifted atom columns, ``near`` and
+``unless`` are window counts over cumulative sums. No match crosses the bounds
+of a segment, and tokens outside the segments (interviewer speech) match nothing.
 
 Score of a code in a segment: for each of its patterns that matched ``n`` times,
 ``weight * (2 - 0.5 ** (n - 1))`` (the first match counts in full, each repeat
@@ -15,20 +16,24 @@ by the segment's length: a paragraph with more evidence scores higher.
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
-from itertools import groupby
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from qualcode.codebook.model import Codebook, Pattern, Term
-from qualcode.codebook.patterns import fold, lemmatizer
+import numpy as np
+import numpy.typing as npt
+
+from qualcode.codebook.model import Codebook, Pattern
+from qualcode.coding.lexicon import Lexicon
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["CodeEvidence", "Matcher", "Scan", "repeat_score"]
+__all__ = ["CodeEvidence", "Matcher", "TextScan", "repeat_score"]
+
+Bools = npt.NDArray[np.bool_]
+Ints = npt.NDArray[np.intp]
+Floats = npt.NDArray[np.float64]
 
 
 def repeat_score(weight: float, count: int) -> float:
@@ -50,399 +55,313 @@ class _Rule:
     code: int
     pattern: Pattern
     items: tuple[tuple[int, ...], ...]  # atom ids per item, per slot
-    key_item: int
-    key_slot: int
     unless: int  # atom id, or -1
 
-
-def _stop_words(language: str) -> frozenset[str]:
-    """spaCy's stop words of *language*, folded (empty when it has none)."""
-    import spacy
-
-    words: set[str] = getattr(spacy.util.get_lang_class(language).Defaults, "stop_words", set())
-    return frozenset(fold(w) for w in words)
-
-
-class Scan:
-    """What :meth:`Matcher.scan` found in one segment.
-
-    ``found`` maps a code's index to ``(score, rule index, spans)`` per matched rule;
-    a span is a tuple of token positions.
-    """
-
-    __slots__ = ("found", "hashes", "strings")
-
-    def __init__(
-        self,
-        hashes: list[int],
-        found: dict[int, list[tuple[float, int, list[tuple[int, ...]]]]],
-        strings: Any,
-    ) -> None:
-        self.hashes = hashes
-        self.found = found
-        self.strings = strings
-
-    def __bool__(self) -> bool:
-        return bool(self.found)
-
-    def word(self, i: int) -> str:
-        """The lower-cased form of token *i*."""
-        return str(self.strings[self.hashes[i]])
-
-
-class _Wildcards:
-    """Wildcard alternatives, indexed so that a new word is checked against few of them.
-
-    ``abc*`` is found through the word's first three letters, ``*abc`` through
-    its last three, ``*abc*`` by substring; other shapes (``a*bc``) by regex.
-    """
-
-    def __init__(self) -> None:
-        self.prefix: dict[str, list[tuple[str, int]]] = {}
-        self.suffix: dict[str, list[tuple[str, int]]] = {}
-        self.infix: list[tuple[str, int]] = []
-        self.other: list[tuple[re.Pattern[str], int]] = []
-
-    def add(self, alt: str, atom: int) -> None:
-        core = alt.strip("*")
-        if "*" not in core and len(core) >= 3:
-            if alt.startswith("*") and alt.endswith("*"):
-                self.infix.append((core, atom))
-                return
-            if alt.endswith("*"):
-                self.prefix.setdefault(core[:3], []).append((core, atom))
-                return
-            if alt.startswith("*"):
-                self.suffix.setdefault(core[-3:], []).append((core, atom))
-                return
-        self.other.append((re.compile(".*".join(re.escape(p) for p in alt.split("*"))), atom))
-
-    def matches(self, word: str) -> Iterator[int]:
-        for core, atom in self.prefix.get(word[:3], ()):
-            if word.startswith(core):
-                yield atom
-        for core, atom in self.suffix.get(word[-3:], ()):
-            if word.endswith(core):
-                yield atom
-        for core, atom in self.infix:
-            if core in word:
-                yield atom
-        for regex, atom in self.other:
-            if regex.fullmatch(word):
-                yield atom
+    @property
+    def simple(self) -> bool:
+        """A one-word phrase without 'unless': counted straight from its atom's column."""
+        return self.pattern.kind == "phrase" and len(self.items[0]) == 1 and self.unless < 0
 
 
 class Matcher:
-    """The patterns of *codebook*, compiled once; :meth:`match_doc` scores a tokenised segment."""
+    """The patterns of *codebook*, compiled once; :meth:`scan_segments` scores a text."""
 
     def __init__(self, codebook: Codebook) -> None:
         self.codebook = codebook
         self.language = codebook.language
-        self._lemma = lemmatizer(codebook.language)
-        self._atoms: dict[Term, int] = {}
-        self._atom_rarity: list[tuple[int, int, int]] = []
-        self._stop_words = _stop_words(codebook.language)
-        self._surface: dict[str, set[int]] = {}
-        self._lemma_keys: dict[str, set[int]] = {}
-        self._wild = _Wildcards()
-        self._cache: dict[int, tuple[int, ...]] = {}
-        # word form hash -> the rule keys it satisfies (only forms that satisfy one)
-        self._keys_of: dict[int, tuple[int, ...]] = {}
-        self._codes = tuple(c.id for c in codebook.codes)
-        self._index = {c: i for i, c in enumerate(self._codes)}
+        self.codes = tuple(c.id for c in codebook.codes)
+        self.lexicon = Lexicon(codebook.language)
         rules: list[_Rule] = []
         for index, code in enumerate(codebook.codes):
             for pattern in code.patterns:
-                items = tuple(tuple(self._atom(t) for t in item) for item in pattern.items)
-                key_item, key_slot = max(
-                    ((i, j) for i, item in enumerate(items) for j in range(len(item))),
-                    key=lambda ij: self._atom_rarity[items[ij[0]][ij[1]]],
-                )
-                unless = self._atom(pattern.unless) if pattern.unless is not None else -1
-                rules.append(
-                    _Rule(
-                        code=index,
-                        pattern=pattern,
-                        items=items,
-                        key_item=key_item,
-                        key_slot=key_slot,
-                        unless=unless,
-                    )
-                )
-        self._rules = tuple(rules)
-        # Rules by key atom: one-word phrases without 'unless' are counted in bulk.
-        by_key: dict[int, list[int]] = {}
-        simple: dict[int, list[tuple[int, int, float]]] = {}
-        complex_: dict[int, list[int]] = {}
+                items = tuple(tuple(self.lexicon.atom(t) for t in item) for item in pattern.items)
+                unless = self.lexicon.atom(pattern.unless) if pattern.unless is not None else -1
+                rules.append(_Rule(index, pattern, items, unless))
+        self.rules = tuple(rules)
+        self._simple = np.array([r for r, rule in enumerate(rules) if rule.simple], dtype=np.intp)
+        self._simple_atoms = np.array(
+            [rules[r].items[0][0] for r in self._simple.tolist()], dtype=np.intp
+        )
+        self._complex = [r for r, rule in enumerate(rules) if not rule.simple]
+        self._weights = np.array([rule.pattern.weight for rule in rules], dtype=np.float64)
+        self._code_rules: list[list[int]] = [[] for _ in self.codes]
         for r, rule in enumerate(rules):
-            key = rule.items[rule.key_item][rule.key_slot]
-            by_key.setdefault(key, []).append(r)
-            if rule.pattern.kind == "phrase" and len(rule.items[0]) == 1 and rule.unless < 0:
-                simple.setdefault(key, []).append((r, rule.code, rule.pattern.weight))
-            else:
-                complex_.setdefault(key, []).append(r)
-        self._by_key = {k: tuple(v) for k, v in by_key.items()}
-        self._simple = {k: tuple(v) for k, v in simple.items()}
-        self._complex = {k: tuple(v) for k, v in complex_.items()}
+            self._code_rules[rule.code].append(r)
+        # for explain(): the one-word rules of each atom, each rule's code and weight
+        self._atom_rules: dict[int, list[int]] = {}
+        for r in self._simple.tolist():
+            self._atom_rules.setdefault(rules[r].items[0][0], []).append(r)
+        self._simple_atom_set = sorted(self._atom_rules)
+        self._rule_code_list = [rule.code for rule in rules]
+        self._weight_list = [rule.pattern.weight for rule in rules]
+        # per rule: a phrase's width (0 for near), and the pattern as evidence shows it
+        self._widths = [len(r.items[0]) if r.pattern.kind == "phrase" else 0 for r in rules]
+        self._sources = [f'~"{r.pattern.source}"' for r in rules]
+        # rules come in code order: where each code's rules start (codes with rules only)
+        self._codes_with_rules = np.array(
+            [c for c in range(len(self.codes)) if self._code_rules[c]], dtype=np.intp
+        )
+        self._code_starts = np.array(
+            [self._code_rules[c][0] for c in self._codes_with_rules.tolist()], dtype=np.intp
+        )
 
     def __reduce__(self) -> tuple[type[Matcher], tuple[Codebook]]:
         return (Matcher, (self.codebook,))
 
-    # -- compiling ------------------------------------------------------------------------
+    def scan_texts(self, texts: Sequence[tuple[Doc, Sequence[tuple[int, int]]]]) -> TextScan:
+        """Match the segments of several tokenised texts at once.
 
-    def _atom(self, term: Term) -> int:
-        found = self._atoms.get(term)
-        if found is not None:
-            return found
-        atom = len(self._atoms)
-        self._atoms[term] = atom
-        # Rarity, to pick each rule's key slot: fewest stop words ('de', 'niet', 'te'),
-        # then fewest alternatives, then the longest shortest alternative.
-        stops = sum(a in self._stop_words for a in term.alternatives)
-        shortest = min(len(a.replace("*", "")) for a in term.alternatives)
-        self._atom_rarity.append((-stops, -len(term.alternatives), shortest))
-        for alt in term.alternatives:
-            if "*" in alt:
-                self._wild.add(alt, atom)
-            elif alt in term.exact:
-                self._surface.setdefault(alt, set()).add(atom)
-            else:
-                self._surface.setdefault(alt, set()).add(atom)
-                self._lemma_keys.setdefault(alt, set()).add(atom)
-        for lem in term.lemmas:
-            self._surface.setdefault(lem, set()).add(atom)
-            self._lemma_keys.setdefault(lem, set()).add(atom)
-        return atom
-
-    def atoms_of(self, lower: str) -> tuple[int, ...]:
-        """The atoms a token with the lower-cased form *lower* satisfies."""
-        surface = fold(lower)
-        lemma = fold(self._lemma(lower))
-        found = set(self._surface.get(surface, ()))
-        found.update(self._lemma_keys.get(lemma, ()))
-        found.update(self._wild.matches(surface))
-        if lemma != surface:
-            found.update(self._wild.matches(lemma))
-        return tuple(sorted(found))
-
-    # -- matching -------------------------------------------------------------------------
-
-    def scan(self, doc: Doc) -> Scan:
-        """The rules that matched *doc*, a tokenised segment, per code."""
-        from spacy.attrs import LOWER
-
-        hashes: list[int] = doc.to_array(LOWER).tolist()
-        found = self.scan_tokens(hashes, doc.vocab.strings, [(0, len(hashes))])
-        return Scan(hashes, found.get(0, {}), doc.vocab.strings)
-
-    def scan_segments(self, doc: Doc, segments: Sequence[tuple[int, int]]) -> dict[int, Scan]:
-        """Scans of the character spans *segments* of *doc* (sorted, not overlapping).
-
-        One tokenised text is matched at once, but no match crosses a segment's
-        bounds; returns segment index -> :class:`Scan`, for segments with evidence.
+        *texts* holds ``(doc, segments)`` pairs, *segments* being character spans
+        ``(start, end)`` of the doc's text, sorted and not overlapping. In the
+        result, segments are numbered across all texts in order. Matching many
+        texts at once makes each array operation worth its overhead.
         """
         from spacy.attrs import IDX, LOWER
 
-        array = doc.to_array([LOWER, IDX])
-        hashes: list[int] = array[:, 0].tolist()
-        offsets: list[int] = array[:, 1].tolist()
-        bounds = []
-        for start, end in segments:
-            bounds.append((bisect_left(offsets, start), bisect_left(offsets, end)))
-        found = self.scan_tokens(hashes, doc.vocab.strings, bounds)
-        return {k: Scan(hashes, f, doc.vocab.strings) for k, f in found.items()}
+        hashes: list[npt.NDArray[Any]] = []
+        lows: list[Ints] = []
+        highs: list[Ints] = []
+        base = 0
+        strings = None
+        for doc, segments in texts:
+            array = doc.to_array([LOWER, IDX])
+            offsets = array[:, 1]
+            starts = np.array([s for s, _ in segments], dtype=np.int64)
+            ends = np.array([e for _, e in segments], dtype=np.int64)
+            lows.append(np.searchsorted(offsets, starts, side="left") + base)
+            highs.append(np.searchsorted(offsets, ends, side="left") + base)
+            hashes.append(array[:, 0])
+            base += len(array)
+            strings = doc.vocab.strings
+        if not hashes:
+            empty = np.zeros(0, dtype=np.intp)
+            return TextScan(self, empty, empty, empty)
+        ids = self.lexicon.ids(np.concatenate(hashes), strings)
+        return TextScan(self, ids, np.concatenate(lows), np.concatenate(highs))
 
-    def scan_tokens(
-        self, hashes: list[int], strings: Any, bounds: Sequence[tuple[int, int]]
-    ) -> dict[int, dict[int, list[tuple[float, int, list[tuple[int, ...]]]]]]:
-        """Per segment, per code index: ``(score, rule index, spans)`` of each rule that matched.
-
-        *hashes* are the lower-case forms of a text's tokens; *bounds* are the token
-        ranges ``[first, end)`` of its segments. Only tokens that satisfy a rule's *key*
-        slot (its rarest) are collected; the rule's other slots are checked around them.
-        """
-        cache = self._cache
-        keys_of = self._keys_of
-        for h in set(hashes).difference(cache):
-            atoms = cache[h] = self.atoms_of(strings[h])
-            keys = tuple(a for a in atoms if a in self._by_key)
-            if keys:
-                keys_of[h] = keys
-        tokens = _Tokens(hashes, cache, bounds)
-        positions: dict[int, list[int]] = {}
-        for lo, hi in bounds:
-            for i in [i for i in range(lo, hi) if hashes[i] in keys_of]:
-                for a in keys_of[hashes[i]]:
-                    if a in positions:
-                        positions[a].append(i)
-                    else:
-                        positions[a] = [i]
-        found: dict[int, dict[int, list[tuple[float, int, list[tuple[int, ...]]]]]] = {}
-        rules = self._rules
-        segment = tokens.segment
-        for key, where in positions.items():
-            simple = self._simple.get(key)
-            if simple:
-                for k, places in groupby(where, key=segment.__getitem__):
-                    singles: list[tuple[int, ...]] = [(p,) for p in places]
-                    codes = found.setdefault(k, {})
-                    for r, code, weight in simple:
-                        score = repeat_score(weight, len(singles))
-                        codes.setdefault(code, []).append((score, r, singles))
-            for r in self._complex.get(key, ()):
-                rule = rules[r]
-                spans = _find(rule, where, tokens)
-                if not spans:
-                    continue
-                weight = rule.pattern.weight
-                for k, matched in groupby(spans, key=lambda span: segment[span[0]]):
-                    seg_spans = list(matched)
-                    score = repeat_score(weight, len(seg_spans))
-                    found.setdefault(k, {}).setdefault(rule.code, []).append((score, r, seg_spans))
-        return found
-
-    def scores(self, scan: Scan) -> list[CodeEvidence]:
-        """The codes of a :meth:`scan` with their scores (no evidence text), in codebook order."""
-        found = scan.found
-        return [
-            CodeEvidence(self._codes[c], round(sum(p[0] for p in found[c]), 4), "")
-            for c in sorted(found)
-        ]
-
-    def explain(self, scan: Scan, code: str) -> str:
-        """The evidence text of *code* in *scan*: strongest pattern first."""
-        parts = sorted(scan.found[self._index[code]], key=lambda p: (-p[0], p[1]))
-        return "; ".join(_evidence(self._rules[r].pattern, spans, scan) for _, r, spans in parts)
+    def scan(self, doc: Doc) -> TextScan:
+        """Match *doc* as one segment."""
+        return self.scan_texts([(doc, [(0, len(doc.text))])])
 
     def match_doc(self, doc: Doc) -> list[CodeEvidence]:
-        """The codes with evidence in *doc* (a tokenised segment), in codebook order."""
+        """The codes with evidence in *doc* (one segment), in codebook order, with evidence."""
         scan = self.scan(doc)
-        return [replace(e, evidence=self.explain(scan, e.code)) for e in self.scores(scan)]
+        return [
+            CodeEvidence(self.codes[c], float(scan.scores[0, c]), scan.explain(0, c))
+            for c in np.flatnonzero(scan.scores[0] > 0).tolist()
+        ]
 
 
-class _Tokens:
-    """The tokens of one text: their atoms (looked up on demand) and their segments."""
+class TextScan:
+    """The rules that matched each segment of one or more texts, and the codes' scores.
 
-    __slots__ = ("bounds", "cache", "hashes", "segment")
-
-    def __init__(
-        self,
-        hashes: list[int],
-        cache: dict[int, tuple[int, ...]],
-        bounds: Sequence[tuple[int, int]],
-    ) -> None:
-        self.hashes = hashes
-        self.cache = cache
-        self.bounds = bounds
-        segment = [-1] * len(hashes)
-        for k, (lo, hi) in enumerate(bounds):
-            segment[lo:hi] = [k] * (hi - lo)
-        self.segment = segment
-
-    def limits(self, i: int) -> tuple[int, int]:
-        """The token range ``[first, end)`` of the segment of token *i*."""
-        return self.bounds[self.segment[i]]
-
-    def phrase_at(self, slots: tuple[int, ...], start: int, lo: int, hi: int) -> bool:
-        """Whether the phrase *slots* occurs at token *start*, inside ``[lo, hi)``."""
-        if start < lo or start + len(slots) > hi:
-            return False
-        cache, hashes = self.cache, self.hashes
-        return all(atom in cache[hashes[start + j]] for j, atom in enumerate(slots))
-
-    def starts(
-        self, slots: tuple[int, ...], window: range, lo: int, hi: int, *, skip: int = -1
-    ) -> list[int]:
-        """The positions in *window* (but *skip*) where *slots* occurs inside ``[lo, hi)``."""
-        if len(slots) == 1:
-            atom, cache, hashes = slots[0], self.cache, self.hashes
-            return [q for q in window if q != skip and atom in cache[hashes[q]]]
-        return [q for q in window if q != skip and self.phrase_at(slots, q, lo, hi)]
-
-    def any_of(self, atom: int, window: range) -> bool:
-        """Whether a token in *window* satisfies *atom*."""
-        cache, hashes = self.cache, self.hashes
-        return any(atom in cache[hashes[i]] for i in window)
-
-
-def _find(rule: _Rule, key_positions: list[int], tokens: _Tokens) -> list[tuple[int, ...]]:
-    """Spans (token positions) where *rule* matches, given where its key slot occurs.
-
-    A span never crosses the bounds of the segment it starts in.
+    ``scores[k, c]`` is the score of code ``c`` (codebook order) in segment ``k``;
+    :meth:`explain` says why.
     """
-    key_item = rule.items[rule.key_item]
-    limits = tokens.limits
-    if len(key_item) == 1:
-        starts = key_positions
-    else:
-        k = rule.key_slot
-        starts = [p - k for p in key_positions if tokens.phrase_at(key_item, p - k, *limits(p))]
-    if rule.pattern.kind == "phrase":
-        width = len(key_item)
-        spans = [tuple(range(s, s + width)) for s in starts]
-    else:
-        spans = _near_spans(rule, starts, tokens)
-    if rule.unless >= 0 and spans:
-        w, u = rule.pattern.unless_within, rule.unless
-        kept = []
-        for span in spans:
-            lo, hi = limits(span[0])
-            first, last = min(span), max(span)
-            if not tokens.any_of(u, range(max(lo, first - w), first)) and not tokens.any_of(
-                u, range(last + 1, min(hi, last + 1 + w))
-            ):
-                kept.append(span)
-        spans = kept
-    return spans
 
+    def __init__(self, matcher: Matcher, ids: Ints, lo: Ints, hi: Ints) -> None:
+        self.matcher = matcher
+        self.ids = ids
+        self.lo = lo
+        self.hi = hi
+        n, n_segments, n_atoms = len(ids), len(lo), len(matcher.lexicon)
+        # segment index of each token, -1 outside (segments are sorted and do not overlap)
+        positions = np.arange(n, dtype=np.intp)
+        segment = np.searchsorted(lo, positions, side="right") - 1
+        inside = (segment >= 0) & (positions < hi[np.maximum(segment, 0)])
+        segment[~inside] = -1
+        self.segment = segment
+        self.token_lo = np.where(inside, lo[segment], 0)
+        self.token_hi = np.where(inside, hi[segment], 0)
+        # (token, atom) pairs inside segments, grouped by atom
+        tokens, atoms = matcher.lexicon.pairs(ids)
+        keep = inside[tokens]
+        tokens, atoms = tokens[keep], atoms[keep]
+        order = np.argsort(atoms, kind="stable")
+        self._places = tokens[order]
+        self._place_bounds = np.searchsorted(atoms[order], np.arange(n_atoms + 1))
+        self._columns: dict[int, Bools] = {}
+        per_atom = np.bincount(segment[tokens] * n_atoms + atoms, minlength=n_segments * n_atoms)
+        counts = np.zeros((n_segments, len(matcher.rules)), dtype=np.int64)
+        counts[:, matcher._simple] = per_atom.reshape(n_segments, n_atoms)[:, matcher._simple_atoms]
+        self.starts: dict[int, Ints] = {}
+        self._spans: dict[int, dict[int, tuple[int, ...]]] = {}  # near rule -> anchor -> span
+        for r in matcher._complex:
+            where = self._match(matcher.rules[r], r)
+            if len(where):
+                self.starts[r] = where
+                counts[:, r] = np.bincount(segment[where], minlength=n_segments)
+        self.counts = counts
+        rule_scores = np.zeros(counts.shape, dtype=np.float64)
+        matched = np.nonzero(counts)
+        rule_scores[matched] = matcher._weights[matched[1]] * (2.0 - 0.5 ** (counts[matched] - 1.0))
+        self.rule_scores: Floats = rule_scores
+        # code scores: sum the rule scores of each code (no BLAS: it would spin threads)
+        scores = np.zeros((n_segments, len(matcher.codes)), dtype=np.float64)
+        if len(matcher.rules) and n_segments:
+            sums = np.add.reduceat(rule_scores, matcher._code_starts, axis=1)
+            scores[:, matcher._codes_with_rules] = sums
+        self.scores: Floats = np.round(scores, 4)
+        self._found: dict[int, list[tuple[int, list[int]]]] | None = None
+        self._wanted: Bools | None = None
+        self._keep: Bools | None = None
+        self._ids: list[int] = []
 
-def _near_spans(rule: _Rule, key_starts: list[int], tokens: _Tokens) -> list[tuple[int, ...]]:
-    """One span per occurrence of the first item that has every other item within reach."""
-    within = rule.pattern.within
-    first = rule.items[0]
-    limits = tokens.limits
-    if rule.key_item == 0:
-        anchors = key_starts
-    else:
-        found: set[int] = set()
-        for q in key_starts:
-            lo, hi = limits(q)
-            window = range(max(lo, q - within), min(hi, q + within + 1))
-            found.update(tokens.starts(first, window, lo, hi))
-        anchors = sorted(found)
-    spans = []
-    for anchor in anchors:
-        lo, hi = limits(anchor)
-        chosen = [anchor]
-        window = range(max(lo, anchor - within), min(hi, anchor + within + 1))
+    def places(self, atom: int) -> Ints:
+        """Token positions (ascending) that satisfy *atom*, inside segments."""
+        bounds = self._place_bounds
+        return self._places[bounds[atom] : bounds[atom + 1]]
+
+    def column(self, atom: int) -> Bools:
+        """Per token: whether it satisfies *atom* (inside a segment)."""
+        found = self._columns.get(atom)
+        if found is None:
+            found = np.zeros(len(self.ids), dtype=bool)
+            found[self.places(atom)] = True
+            self._columns[atom] = found
+        return found
+
+    def _phrase(self, slots: tuple[int, ...]) -> Ints:
+        """Sorted token positions where the phrase *slots* starts, wholly inside one segment.
+
+        Candidates come from the slot with the fewest occurrences; the other slots
+        are checked at their offsets.
+        """
+        width = len(slots)
+        if width == 1:
+            return self.places(slots[0])
+        key = min(range(width), key=lambda j: len(self.places(slots[j])))
+        starts = self.places(slots[key]) - key
+        starts = starts[(starts >= 0) & (starts + width <= len(self.ids))]
+        for j, atom in enumerate(slots):
+            if j != key and len(starts):
+                starts = starts[self.column(atom)[starts + j]]
+        segment = self.segment
+        return starts[segment[starts] == segment[starts + width - 1]]
+
+    def _match(self, rule: _Rule, r: int) -> Ints:
+        """Sorted token positions where *rule* matches (a phrase's or a near's first word)."""
+        if rule.pattern.kind == "phrase":
+            starts = self._phrase(rule.items[0])
+            if rule.unless >= 0 and len(starts):
+                width = len(rule.items[0])
+                negated = self._negated(rule, starts, starts + width - 1)
+                starts = starts[~negated]
+            return starts
+        anchors = self._phrase(rule.items[0])
+        chosen = [anchors]
+        ok = np.ones(len(anchors), dtype=bool)
         for item in rule.items[1:]:
-            near = tokens.starts(item, window, lo, hi, skip=anchor)
-            if not near:
+            if not ok.any():
                 break
-            chosen.append(min(near, key=lambda q: (abs(q - anchor), q)))
+            nearest = self._nearest(anchors, self._phrase(item), rule.pattern.within)
+            ok &= nearest >= 0
+            chosen.append(nearest)
+        if not ok.any():
+            return anchors[:0]
+        spans = np.stack(chosen, axis=1)[ok]
+        anchors = anchors[ok]
+        if rule.unless >= 0:
+            kept = ~self._negated(rule, spans.min(axis=1), spans.max(axis=1))
+            anchors, spans = anchors[kept], spans[kept]
+        self._spans[r] = dict(zip(anchors.tolist(), map(tuple, spans.tolist()), strict=True))
+        return anchors
+
+    def _nearest(self, anchors: Ints, places: Ints, within: int) -> Ints:
+        """Per anchor, the nearest of *places* (sorted) other than itself, within *within*
+        tokens and in its segment (ties: the earlier); -1 where there is none."""
+        if not len(places):
+            return np.full(len(anchors), -1, dtype=np.intp)
+        last = len(places) - 1
+        lo = np.maximum(self.token_lo[anchors], anchors - within)
+        hi = np.minimum(self.token_hi[anchors], anchors + within + 1)
+        after = np.searchsorted(places, anchors, side="right")
+        before = np.searchsorted(places, anchors, side="left") - 1
+        right = places[np.minimum(after, last)]
+        left = places[np.maximum(before, 0)]
+        right_ok = (after <= last) & (right < hi)
+        left_ok = (before >= 0) & (left >= lo)
+        pick_left = left_ok & (~right_ok | (anchors - left <= right - anchors))
+        nearest: Ints = np.where(pick_left, left, np.where(right_ok, right, -1))
+        return nearest
+
+    def _negated(self, rule: _Rule, firsts: Ints, lasts: Ints) -> Bools:
+        """For matches spanning tokens ``firsts[i]..lasts[i]``: is a negation word within
+        ``unless_within`` tokens before or after (in the same segment)?"""
+        places = self.places(rule.unless)
+        w = rule.pattern.unless_within
+        before_from = np.maximum(self.token_lo[firsts], firsts - w)
+        after_to = np.maximum(np.minimum(self.token_hi[firsts], lasts + 1 + w), lasts + 1)
+        before = np.searchsorted(places, firsts) - np.searchsorted(places, before_from)
+        after = np.searchsorted(places, after_to) - np.searchsorted(places, lasts + 1)
+        negated: Bools = (before > 0) | (after > 0)
+        return negated
+
+    def focus(self, keep: Bools) -> None:
+        """Prepare :meth:`explain` only for the codes *keep* (segments x codes) marks."""
+        self._keep = keep.ravel()
+        self._wanted = np.asarray(keep.any(axis=1), dtype=bool)
+
+    def explain(self, k: int, code: int) -> str:
+        """The evidence of code index *code* in segment *k*: its patterns, strongest first."""
+        if self._found is None:
+            self._found = self._collect()
+        parts = self._found.get(k * len(self.matcher.codes) + code, [])
+        if len(parts) > 1:
+            weights = self.matcher._weight_list
+            parts = sorted(parts, key=lambda rp: (-repeat_score(weights[rp[0]], len(rp[1])), rp[0]))
+        return "; ".join([self._evidence(r, places) for r, places in parts])
+
+    def _collect(self) -> dict[int, list[tuple[int, list[int]]]]:
+        """``segment * n_codes + code`` -> ``(rule, token positions)`` of each rule that matched.
+
+        Only the segments given to :meth:`focus` (all when it was not called).
+        """
+        matcher = self.matcher
+        n_codes = len(matcher.codes)
+        wanted = self._wanted
+        found: dict[int, list[tuple[int, list[int]]]] = {}
+        sources = [(matcher._atom_rules[a], self.places(a)) for a in matcher._simple_atom_set]
+        sources += [([r], starts) for r, starts in self.starts.items()]
+        codes = matcher._rule_code_list
+        keep = self._keep
+        for rules, places in sources:
+            if wanted is not None:
+                places = places[wanted[self.segment[places]]]
+            if not len(places):
+                continue
+            segments = self.segment[places]
+            cuts = (np.flatnonzero(np.diff(segments)) + 1).tolist()
+            positions = places.tolist()
+            for a, b in zip([0, *cuts], [*cuts, len(positions)], strict=True):
+                group, base = positions[a:b], int(segments[a]) * n_codes
+                for r in rules:
+                    key = base + codes[r]
+                    if keep is not None and not keep[key]:
+                        continue
+                    if key in found:
+                        found[key].append((r, group))
+                    else:
+                        found[key] = [(r, group)]
+        self._ids = self.ids.tolist()
+        return found
+
+    def _evidence(self, r: int, starts: list[int]) -> str:
+        texts, ids = self.matcher.lexicon.texts, self._ids
+        width = self.matcher._widths[r]
+        if width == 1 and len(starts) == 1:  # the common case, made cheap
+            return texts[ids[starts[0]]] + self.matcher._sources[r]
+        if width == 1:
+            words = dict.fromkeys([texts[ids[s]] for s in starts])
+        elif width > 1:
+            words = dict.fromkeys(
+                " ".join([texts[ids[i]] for i in range(s, s + width)]) for s in starts
+            )
         else:
-            spans.append(tuple(chosen))
-    return spans
-
-
-def _evidence(pattern: Pattern, spans: Sequence[tuple[int, ...]], scan: Scan) -> str:
-    words: list[str] = []
-    word = scan.word
-    for span in spans:
-        if pattern.kind == "phrase":
-            text = " ".join(word(i) for i in span)
-        else:
-            text = "…".join(word(i) for i in sorted(span))
-        if text not in words:
-            words.append(text)
-    shown = "/".join(words[:3]) + ("/…" if len(words) > 3 else "")
-    count = f" ({len(spans)}x)" if len(spans) > 1 else ""
-    return f'{shown}~"{pattern.source}"{count}'
-
-
-def match_texts(matcher: Matcher, texts: Iterable[str]) -> list[list[CodeEvidence]]:
-    """Evidence per text for *texts*, tokenised in one batch."""
-    from qualcode.nlp import tokenizer_only
-
-    tokenizer: Any = tokenizer_only(matcher.language).tokenizer
-    return [matcher.match_doc(doc) for doc in tokenizer.pipe(texts)]
+            spans = self._spans[r]
+            words = dict.fromkeys(
+                "…".join([texts[ids[i]] for i in sorted(spans[s])]) for s in starts
+            )
+        shown = "/".join(list(words)[:3]) + ("/…" if len(words) > 3 else "")
+        count = f" ({len(starts)}x)" if len(starts) > 1 else ""
+        return f"{shown}{self.matcher._sources[r]}{count}"
