@@ -225,17 +225,16 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_cli_autocode_writes_the_contract(tmp_path: Path) -> None:
+def run_autocode(tmp_path: Path, files: dict[str, str], *options: str) -> tuple[int, str, str]:
+    """``qualcode autocode`` on a folder holding *files*, with the test codebook."""
     folder = tmp_path / "t"
     folder.mkdir()
-    (folder / "a.txt").write_text(
-        "I: En het geld?\n\nR: Het budget was lastig.\n", encoding="utf-8"
-    )
-    (folder / "b.txt").write_text("Over signalen.\n", encoding="utf-8")
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
     book = tmp_path / "book.yaml"
     book.write_text(BOOK, encoding="utf-8")
     out = tmp_path / "codings.csv"
-    code, stdout, err = run(
+    return run(
         "autocode",
         "--transcripts",
         str(folder),
@@ -243,12 +242,16 @@ def test_cli_autocode_writes_the_contract(tmp_path: Path) -> None:
         str(book),
         "--out",
         str(out),
-        "--quiet",
-        "--min-score",
-        "1",
-        "--valence-min-score",
-        "1",
+        *options,
     )
+
+
+def test_cli_autocode_writes_the_contract(tmp_path: Path) -> None:
+    files = {"a.txt": "I: En het geld?\n\nR: Het budget was lastig.\n", "b.txt": "Over signalen.\n"}
+    code, stdout, err = run_autocode(
+        tmp_path, files, "--quiet", "--min-score", "1", "--valence-min-score", "1"
+    )
+    out = tmp_path / "codings.csv"
     assert code == 0, err
     assert stdout == f"wrote 3 codings (3 variables) for 2 transcripts to {out}\n"
     frame = read_codings_csv(out)
@@ -261,27 +264,13 @@ def test_cli_autocode_writes_the_contract(tmp_path: Path) -> None:
 
 
 def test_cli_autocode_reports_corpus_errors_after_writing(tmp_path: Path) -> None:
-    folder = tmp_path / "t"
-    folder.mkdir()
-    (folder / "a.txt").write_text("Het geld was op.\n", encoding="utf-8")
-    (folder / "leeg.txt").write_text("  \n", encoding="utf-8")
-    book = tmp_path / "book.yaml"
-    book.write_text(BOOK, encoding="utf-8")
-    out = tmp_path / "codings.csv"
-    code, stdout, err = run(
-        "autocode",
-        "--transcripts",
-        str(folder),
-        "--codebook",
-        str(book),
-        "--out",
-        str(out),
-        "--min-score",
-        "0.5",
-    )
+    files = {"a.txt": "Het geld was op.\n", "leeg.txt": "  \n"}
+    code, _, err = run_autocode(tmp_path, files, "--min-score", "0.5")
     assert code == 1
-    assert err == "error: leeg.txt: the file is empty; add the interview text or remove the file\n"
-    assert read_codings_csv(out)["file"].tolist() == ["a.txt"]
+    assert err == (
+        "error: leeg.txt: the file is empty; add the interview text or remove the file\n"
+    )
+    assert read_codings_csv(tmp_path / "codings.csv")["file"].tolist() == ["a.txt"]
 
 
 def test_cli_autocode_bad_codebook(tmp_path: Path) -> None:
@@ -321,3 +310,23 @@ def test_matcher_explains_one_doc(book) -> None:
         ),
         CodeEvidence("SLECHT", 1.0, 'lastig~"lastig|probleem"'),
     ]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_streams_are_coded_in_order_without_reading_ahead(book, monkeypatch, workers) -> None:
+    from qualcode.coding import autocoder
+
+    monkeypatch.setattr(autocoder, "_CHUNK_CHARS", 10)  # one text per chunk
+    pulled: list[int] = []
+
+    def texts():
+        for i in range(12):
+            pulled.append(i)
+            yield f"t{i}.txt", f"Het geld lag op tafel ({i}).\n"
+
+    stream = autocoder.iter_autocode_texts(texts(), book, workers=workers)
+    first, codings = next(stream)
+    assert first == "t0.txt" and [c.code for c in codings] == ["GELD"]
+    assert len(pulled) <= 2 * workers + 1  # a bounded window, not the whole stream
+    rest = [name for name, _ in stream]
+    assert rest == [f"t{i}.txt" for i in range(1, 12)]

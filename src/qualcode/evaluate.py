@@ -452,12 +452,9 @@ def evaluate_files(
     """:func:`evaluate` on two codings CSVs; *transcripts* defaults to the gold file's folder."""
     from qualcode.codebook import load_codebook
     from qualcode.coding.csvio import read_codings_csv
-    from qualcode.corpus import load_corpus
 
     pred_frame = read_codings_csv(predicted)
-    gold_frame = read_codings_csv(gold)
-    folder = Path(transcripts) if transcripts is not None else Path(gold).parent
-    corpus = load_corpus(folder, respondents=respondents)
+    gold_frame, corpus = _gold_and_corpus(gold, transcripts, respondents)
     book = load_codebook(codebook) if codebook is not None else None
     return evaluate(
         pred_frame,
@@ -553,12 +550,8 @@ def cross_validate_files(
 ) -> CrossValidation:
     """:func:`cross_validate` on files; *transcripts* defaults to the gold file's folder."""
     from qualcode.codebook import load_codebook
-    from qualcode.coding.csvio import read_codings_csv
-    from qualcode.corpus import load_corpus
 
-    gold_frame = read_codings_csv(gold)
-    folder = Path(transcripts) if transcripts is not None else Path(gold).parent
-    corpus = load_corpus(folder, respondents=respondents)
+    gold_frame, corpus = _gold_and_corpus(gold, transcripts, respondents)
     return cross_validate(corpus, load_codebook(codebook), gold_frame, unit=unit)
 
 
@@ -574,6 +567,18 @@ def _negate(t: _Tally) -> _Tally:
         -t.gold_segments,
         -t.predicted_segments,
     )
+
+
+def _gold_and_corpus(
+    gold: str | Path, transcripts: str | Path | None, respondents: str | Path | None
+) -> tuple[pd.DataFrame, Corpus]:
+    """The gold codings CSV, and the corpus it was coded on (default: the gold's folder)."""
+    from qualcode.coding.csvio import read_codings_csv
+    from qualcode.corpus import load_corpus
+
+    frame = read_codings_csv(gold)
+    folder = Path(transcripts) if transcripts is not None else Path(gold).parent
+    return frame, load_corpus(folder, respondents=respondents)
 
 
 def _score_matrix(

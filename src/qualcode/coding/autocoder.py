@@ -166,13 +166,13 @@ class _Coder:
         owner = [(j, span) for j, (_, _, spans) in enumerate(jobs) for span in spans]
         out: list[list[_Row]] = [[] for _ in jobs]
         keep = self.selection.keep(scan.scores, self.groups)
-        scan.focus(keep)
         codes = self.matcher.codes
         segments, code_indexes = (axis.tolist() for axis in np.nonzero(keep))
         scores = scan.scores[keep].tolist()
-        for k, c, score in zip(segments, code_indexes, scores, strict=True):
+        evidence = scan.explain_all(keep)
+        for k, c, score, why in zip(segments, code_indexes, scores, evidence, strict=True):
             j, (start, end) = owner[k]
-            out[j].append((jobs[j][0], start, end, codes[c], "auto", score, scan.explain(k, c)))
+            out[j].append((jobs[j][0], start, end, codes[c], "auto", score, why))
         return out
 
     def code_transcripts(self, transcripts: Sequence[Transcript], unit: str) -> list[list[Coding]]:

@@ -87,12 +87,9 @@ class Matcher:
         self._code_rules: list[list[int]] = [[] for _ in self.codes]
         for r, rule in enumerate(rules):
             self._code_rules[rule.code].append(r)
-        # for explain(): the one-word rules of each atom, each rule's code and weight
-        self._atom_rules: dict[int, list[int]] = {}
-        for r in self._simple.tolist():
-            self._atom_rules.setdefault(rules[r].items[0][0], []).append(r)
-        self._simple_atom_set = sorted(self._atom_rules)
-        self._rule_code_list = [rule.code for rule in rules]
+        # for explain_all(): each one-word rule with its atom, each rule's code and weight
+        self._simple_rule_atoms = [(r, rules[r].items[0][0]) for r in self._simple.tolist()]
+        self._rule_code_array = np.array([rule.code for rule in rules], dtype=np.intp)
         self._weight_list = [rule.pattern.weight for rule in rules]
         # per rule: a phrase's width (0 for near), and the pattern as evidence shows it
         self._widths = [len(r.items[0]) if r.pattern.kind == "phrase" else 0 for r in rules]
@@ -202,9 +199,6 @@ class TextScan:
             sums = np.add.reduceat(rule_scores, matcher._code_starts, axis=1)
             scores[:, matcher._codes_with_rules] = sums
         self.scores: Floats = np.round(scores, 4)
-        self._found: dict[int, list[tuple[int, list[int]]]] | None = None
-        self._wanted: Bools | None = None
-        self._keep: Bools | None = None
         self._ids: list[int] = []
 
     def places(self, atom: int) -> Ints:
@@ -297,54 +291,56 @@ class TextScan:
         negated: Bools = (before > 0) | (after > 0)
         return negated
 
-    def focus(self, keep: Bools) -> None:
-        """Prepare :meth:`explain` only for the codes *keep* (segments x codes) marks."""
-        self._keep = keep.ravel()
-        self._wanted = np.asarray(keep.any(axis=1), dtype=bool)
-
     def explain(self, k: int, code: int) -> str:
         """The evidence of code index *code* in segment *k*: its patterns, strongest first."""
-        if self._found is None:
-            self._found = self._collect()
-        parts = self._found.get(k * len(self.matcher.codes) + code, [])
-        if len(parts) > 1:
-            weights = self.matcher._weight_list
-            parts = sorted(parts, key=lambda rp: (-repeat_score(weights[rp[0]], len(rp[1])), rp[0]))
-        return "; ".join([self._evidence(r, places) for r, places in parts])
+        keep = np.zeros(self.scores.shape, dtype=bool)
+        keep[k, code] = True
+        return self.explain_all(keep)[0] if self.scores[k, code] > 0 else ""
 
-    def _collect(self) -> dict[int, list[tuple[int, list[int]]]]:
-        """``segment * n_codes + code`` -> ``(rule, token positions)`` of each rule that matched.
+    def explain_all(self, keep: Bools) -> list[str]:
+        """The evidence of every code *keep* (segments x codes) marks, in ``np.nonzero`` order.
 
-        Only the segments given to :meth:`focus` (all when it was not called).
+        Each marked code must have evidence (a score above 0).
         """
         matcher = self.matcher
         n_codes = len(matcher.codes)
-        wanted = self._wanted
-        found: dict[int, list[tuple[int, list[int]]]] = {}
-        sources = [(matcher._atom_rules[a], self.places(a)) for a in matcher._simple_atom_set]
-        sources += [([r], starts) for r, starts in self.starts.items()]
-        codes = matcher._rule_code_list
-        keep = self._keep
-        for rules, places in sources:
-            if wanted is not None:
-                places = places[wanted[self.segment[places]]]
-            if not len(places):
-                continue
-            segments = self.segment[places]
-            cuts = (np.flatnonzero(np.diff(segments)) + 1).tolist()
-            positions = places.tolist()
-            for a, b in zip([0, *cuts], [*cuts, len(positions)], strict=True):
-                group, base = positions[a:b], int(segments[a]) * n_codes
-                for r in rules:
-                    key = base + codes[r]
-                    if keep is not None and not keep[key]:
-                        continue
-                    if key in found:
-                        found[key].append((r, group))
-                    else:
-                        found[key] = [(r, group)]
+        kept = keep.ravel()
+        # every match: (rule, token position), keyed by segment * n_codes + code
+        rules: list[Ints] = []
+        places: list[Ints] = []
+        for r, atom in matcher._simple_rule_atoms:
+            found = self.places(atom)
+            rules.append(np.full(len(found), r, dtype=np.intp))
+            places.append(found)
+        for r, found in self.starts.items():
+            rules.append(np.full(len(found), r, dtype=np.intp))
+            places.append(found)
+        rule = np.concatenate(rules) if rules else np.zeros(0, dtype=np.intp)
+        place = np.concatenate(places) if places else np.zeros(0, dtype=np.intp)
+        key = self.segment[place] * n_codes + matcher._rule_code_array[rule]
+        chosen = kept[key]
+        rule, place, key = rule[chosen], place[chosen], key[chosen]
+        if not len(key):
+            return []
+        order = np.lexsort((place, rule, key))
+        rule, place, key = rule[order], place[order], key[order]
+        # runs of one (key, rule): one part of an explanation
+        starts = np.flatnonzero(np.r_[True, (np.diff(key) != 0) | (np.diff(rule) != 0)])
+        ends = np.r_[starts[1:], len(key)].tolist()
+        run_keys, run_rules = key[starts].tolist(), rule[starts].tolist()
+        positions = place.tolist()
         self._ids = self.ids.tolist()
-        return found
+        weights = matcher._weight_list
+        out: list[str] = []
+        parts: list[tuple[int, list[int]]] = []
+        for n, (a, b) in enumerate(zip(starts.tolist(), ends, strict=True)):
+            parts.append((run_rules[n], positions[a:b]))
+            if n + 1 == len(run_keys) or run_keys[n + 1] != run_keys[n]:
+                if len(parts) > 1:
+                    parts.sort(key=lambda rp: (-repeat_score(weights[rp[0]], len(rp[1])), rp[0]))
+                out.append("; ".join([self._evidence(r, found) for r, found in parts]))
+                parts = []
+        return out
 
     def _evidence(self, r: int, starts: list[int]) -> str:
         texts, ids = self.matcher.lexicon.texts, self._ids
