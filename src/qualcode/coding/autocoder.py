@@ -144,6 +144,7 @@ class _Coder:
     """A compiled codebook plus thresholds; codes the segments of one transcript."""
 
     def __init__(self, codebook: Codebook, selection: Selection) -> None:
+        self.spec = (codebook, selection)
         self.matcher = Matcher(codebook)
         self.groups = CodeGroups.of(codebook)
         self.selection = selection
@@ -185,7 +186,9 @@ _WORKER: _Coder | None = None
 
 def _init_worker(codebook: Codebook, selection: Selection) -> None:
     global _WORKER
-    _WORKER = _Coder(codebook, selection)
+    inherited = _WORKER  # set by the parent before forking (start method "fork")
+    if inherited is None or inherited.spec != (codebook, selection):
+        _WORKER = _Coder(codebook, selection)
     # The compiled codebook and spaCy live as long as the worker: keep the cyclic
     # garbage collector from walking them again and again.
     gc.freeze()
@@ -201,17 +204,21 @@ def _codings(rows: list[_Row]) -> list[Coding]:
     return [Coding(*row) for row in rows]
 
 
-def _work_spans(jobs: Sequence[tuple[str, str, Sequence[tuple[int, int]]]]) -> list[Any]:
-    assert _WORKER is not None, "worker not initialised"
-    return _WORKER.rows(jobs)
+def _work_spans(
+    coder: _Coder, jobs: Sequence[tuple[str, str, Sequence[tuple[int, int]]]]
+) -> list[list[_Row]]:
+    return coder.rows(jobs)
 
 
-def _work_texts(jobs: Sequence[tuple[str, str]], unit: str) -> list[Any]:
+def _work_texts(coder: _Coder, jobs: Sequence[tuple[str, str]], unit: str) -> list[list[_Row]]:
     from qualcode.corpus import transcript_from_text
 
+    return coder.rows(_jobs([transcript_from_text(t, file=f) for f, t in jobs], unit))
+
+
+def _in_worker(work: Callable[..., list[list[_Row]]], jobs: Any) -> list[list[_Row]]:
     assert _WORKER is not None, "worker not initialised"
-    built = [transcript_from_text(t, file=f) for f, t in jobs]
-    return _WORKER.rows(_jobs(built, unit))
+    return work(_WORKER, jobs)
 
 
 def _respondent_spans(transcript: Transcript, unit: str) -> list[tuple[int, int]]:
@@ -239,38 +246,44 @@ def _check_unit(unit: str) -> None:
 
 def _pooled(
     items: Iterable[tuple[K, Any, int]],
-    work: Callable[..., list[Any]],
+    work: Callable[..., list[list[_Row]]],
     codebook: Codebook,
     selection: Selection,
     workers: int,
-) -> Iterator[tuple[K, Any]]:
-    """``(key, work result)`` for each ``(key, job, size)`` of *items*, in order, from a pool.
+) -> Iterator[tuple[K, list[Coding]]]:
+    """``(key, codings)`` for each ``(key, job, size)`` of *items*, in order, from a pool.
 
     Jobs go to the pool in chunks of about ``_CHUNK_CHARS`` (fewer, larger messages); at
-    most ``2 * workers`` chunks are in flight, so a stream is never held whole.
+    most ``2 * workers`` chunks are in flight, so a stream is never held whole. The first
+    chunk is coded here before the pool starts, so that forked workers inherit warm
+    caches (spaCy's lexemes, the word forms already resolved) instead of each filling
+    its own.
     """
-    pending: deque[tuple[list[K], Future[list[Any]]]] = deque()
-    with ProcessPoolExecutor(
-        max_workers=workers, initializer=_init_worker, initargs=(codebook, selection)
-    ) as pool:
-        keys: list[K] = []
-        jobs: list[Any] = []
-        size = 0
-        for key, job, job_size in items:
-            keys.append(key)
-            jobs.append(job)
-            size += job_size
-            if size >= _CHUNK_CHARS:
-                pending.append((keys, pool.submit(work, jobs)))
-                keys, jobs, size = [], [], 0
+    global _WORKER
+    chunks = _batches(items, lambda item: item[2])
+    first = next(chunks, None)
+    if first is None:
+        return
+    local = _Coder(codebook, selection)
+    rows = work(local, [job for _, job, _ in first])
+    yield from zip([key for key, _, _ in first], map(_codings, rows), strict=True)
+    pending: deque[tuple[list[K], Future[list[list[_Row]]]]] = deque()
+    _WORKER = local
+    try:
+        with ProcessPoolExecutor(
+            max_workers=workers, initializer=_init_worker, initargs=(codebook, selection)
+        ) as pool:
+            for chunk in chunks:
+                jobs = [job for _, job, _ in chunk]
+                pending.append(([key for key, _, _ in chunk], pool.submit(_in_worker, work, jobs)))
                 while len(pending) >= 2 * workers:
                     done, future = pending.popleft()
                     yield from zip(done, map(_codings, future.result()), strict=True)
-        if keys:
-            pending.append((keys, pool.submit(work, jobs)))
-        while pending:
-            done, future = pending.popleft()
-            yield from zip(done, map(_codings, future.result()), strict=True)
+            while pending:
+                done, future = pending.popleft()
+                yield from zip(done, map(_codings, future.result()), strict=True)
+    finally:
+        _WORKER = None
 
 
 # -- public API -------------------------------------------------------------------------
