@@ -109,38 +109,34 @@ def _known(label: str) -> bool:
     return _base(label) in _KNOWN_LABELS
 
 
-def _candidate(line: str) -> str | None:
+def _candidate(line: str) -> tuple[str, int] | None:
+    """A label-like opening of *line* and where the text after it starts, or None."""
     m = _LABEL.match(line)
     if not m:
         return None
     label = m.group("label").strip()
     if len(label) > 40 or label.lower() in _NOT_SPEAKERS:
         return None
-    return label
+    return label, m.end()
 
 
 _HEADING_END = tuple(".,;:!?…\"”’'")
+_MARKDOWN_HEADING = re.compile(r"#{1,6}\s")
 
 
 def _heading_like(line: str) -> bool:
     """A title line: Markdown ``#``, a bold line, or a short capitalised line without end mark."""
     line = line.strip()
-    if re.match(r"#{1,6}\s", line) or (line.startswith("**") and line.endswith("**")):
+    if _MARKDOWN_HEADING.match(line) or (line.startswith("**") and line.endswith("**")):
         return True
-    words = line.split()
+    if len(line) > 120:  # far more than eight words: not worth splitting
+        return False
     return (
-        0 < len(words) <= 8
+        0 < len(line.split()) <= 8
         and line[0].isupper()
         and not line.endswith(_HEADING_END)
         and ": " not in line
     )
-
-
-def _lines(text: str) -> Iterable[tuple[int, int]]:
-    pos = 0
-    for line in text.split("\n"):
-        yield pos, pos + len(line)
-        pos += len(line) + 1
 
 
 def find_paragraphs(text: str, *, labels: Iterable[str] = ()) -> list[Paragraph]:
@@ -149,12 +145,18 @@ def find_paragraphs(text: str, *, labels: Iterable[str] = ()) -> list[Paragraph]
     *labels* are extra speaker labels to accept even when they occur once.
     """
     declared = {lab.strip().lower() for lab in labels}
-    # Pass 1: count name-like labels at line starts, to accept recurring names.
-    counts: Counter[str] = Counter()
-    for a, b in _lines(text):
-        cand = _candidate(text[a:b].lstrip())
-        if cand:
-            counts[cand] += 1
+    lines = text.split("\n")
+    starts: list[int] = []
+    pos = 0
+    for line in lines:
+        starts.append(pos)
+        pos += len(line) + 1
+    # Pass 1: label-like openings of every line, counted to accept recurring names.
+    leads = [len(line) - len(line.lstrip()) for line in lines]
+    candidates = [
+        _candidate(line[lead:]) if line else None for line, lead in zip(lines, leads, strict=True)
+    ]
+    counts = Counter(c[0] for c in candidates if c)
 
     def accepted(label: str) -> bool:
         return _known(label) or label.lower() in declared or counts[label] >= 2
@@ -169,31 +171,23 @@ def find_paragraphs(text: str, *, labels: Iterable[str] = ()) -> list[Paragraph]
             paragraphs.append(Paragraph(cur[0], cur[1], cur[2], cur_label))
         cur, cur_label = None, None
 
-    lines = list(_lines(text))
-    for i, (a, b) in enumerate(lines):
-        line = text[a:b]
-        stripped = line.strip()
-        if not stripped:
+    for i, line in enumerate(lines):
+        if not line or line.isspace():
             flush()
             continue
-        lead = len(line) - len(line.lstrip())
-        cand = _candidate(line[lead:])
-        label = cand if cand and accepted(cand) else None
-        if label is not None:
+        a, lead, cand = starts[i], leads[i], candidates[i]
+        end = a + len(line.rstrip())
+        if cand is not None and accepted(cand[0]):
             flush()
-            m = _LABEL.match(line[lead:])
-            assert m is not None
-            body = a + lead + m.end()
-            cur, cur_label = [a + lead, a + len(line.rstrip()), body], label
+            cur, cur_label = [a + lead, end, a + lead + cand[1]], cand[0]
         elif cur is None:
-            nxt = text[lines[i + 1][0] : lines[i + 1][1]] if i + 1 < len(lines) else ""
+            nxt = lines[i + 1] if i + 1 < len(lines) else ""
             if nxt.strip() and _heading_like(line):  # a title glued to the text below it
-                end = a + len(line.rstrip())
                 paragraphs.append(Paragraph(a + lead, end, a + lead, None, heading=True))
                 continue
-            cur = [a + lead, a + len(line.rstrip()), a + lead]
+            cur = [a + lead, end, a + lead]
         else:
-            cur[1] = a + len(line.rstrip())
+            cur[1] = end
     flush()
     out = [p for p in paragraphs if p.end > p.body_start]
     # A one-line paragraph that reads as a title, with text after it, is a heading too.
