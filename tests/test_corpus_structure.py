@@ -95,7 +95,8 @@ def test_paragraph_and_sentence_segments_exclude_labels() -> None:
 def test_headings_are_nobodys_speech() -> None:
     text = (
         "Gespreksverslag VNG\nEvaluatie 2021\n\nGeld en inkoop\nDe VNG vond het geld te krap."
-        "\n\n## Planning\n\nHet tempo lag hoog.\n\nKort slot zonder punt"
+        "\n\n## Planning\n\nHet tempo lag hoog.\n\nWie zat er aan tafel?\nDe VNG."
+        "\n\nWas dat erg?\n\nNee.\n\nKort slot zonder punt"
     )
     t = transcript_from_text(text)
     assert [t.text[a:b] for a, b in t.headings] == [
@@ -103,6 +104,7 @@ def test_headings_are_nobodys_speech() -> None:
         "Evaluatie 2021",
         "Geld en inkoop",
         "## Planning",
+        "Wie zat er aan tafel?",
     ]
     paras = [(s.text, s.is_respondent) for s in t.segments("paragraph")]
     assert paras == [
@@ -112,6 +114,10 @@ def test_headings_are_nobodys_speech() -> None:
         ("De VNG vond het geld te krap.", True),
         ("## Planning", False),
         ("Het tempo lag hoog.", True),
+        ("Wie zat er aan tafel?", False),
+        ("De VNG.", True),
+        ("Was dat erg?", True),  # a question standing alone is speech
+        ("Nee.", True),
         ("Kort slot zonder punt", True),  # the last paragraph is text, not a title
     ]
 

@@ -124,8 +124,12 @@ _HEADING_END = tuple(".,;:!?…\"”’'")
 _MARKDOWN_HEADING = re.compile(r"#{1,6}\s")
 
 
-def _heading_like(line: str) -> bool:
-    """A title line: Markdown ``#``, a bold line, or a short capitalised line without end mark."""
+def _heading_like(line: str, *, question: bool = False) -> bool:
+    """A title line: Markdown ``#``, a bold line, or a short capitalised line without end mark.
+
+    With *question*, a short question (``Wie zat er aan tafel?``) is a title too: only
+    for a line glued to the text below it, where a spoken question would rarely stand.
+    """
     line = line.strip()
     if _MARKDOWN_HEADING.match(line) or (line.startswith("**") and line.endswith("**")):
         return True
@@ -134,7 +138,7 @@ def _heading_like(line: str) -> bool:
     return (
         0 < len(line.split()) <= 8
         and line[0].isupper()
-        and not line.endswith(_HEADING_END)
+        and (not line.endswith(_HEADING_END) or (question and line.endswith("?")))
         and ": " not in line
     )
 
@@ -182,7 +186,7 @@ def find_paragraphs(text: str, *, labels: Iterable[str] = ()) -> list[Paragraph]
             cur, cur_label = [a + lead, end, a + lead + cand[1]], cand[0]
         elif cur is None:
             nxt = lines[i + 1] if i + 1 < len(lines) else ""
-            if nxt.strip() and _heading_like(line):  # a title glued to the text below it
+            if nxt.strip() and _heading_like(line, question=True):  # a title glued to text
                 paragraphs.append(Paragraph(a + lead, end, a + lead, None, heading=True))
                 continue
             cur = [a + lead, end, a + lead]
