@@ -164,6 +164,12 @@ def test_interviewer_turns_never_coded(book) -> None:
 
 
 @pytest.mark.parametrize("unit", ["paragraph", "turn", "sentence"])
+def test_only_interviewer_speech_gives_no_codings(book, unit: str) -> None:
+    text = "I: Hoe zat het met het geld en de signalen?\n\nI: En het budget?\n"
+    assert autocode_text(text, book, unit=unit, selection=Selection(0.1, 0.0, 0.1)) == []
+
+
+@pytest.mark.parametrize("unit", ["paragraph", "turn", "sentence"])
 def test_units(book, unit: str) -> None:
     text = "R: Het geld was op. Er kwamen signalen.\n\nDe regie ontbrak.\n"
     codings = autocode_text(text, book, unit=unit, selection=Selection(0.1, 0.0, 0.1))

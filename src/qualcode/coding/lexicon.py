@@ -4,7 +4,7 @@ Every slot of every pattern (a ``Term``: alternatives such as ``geld|budget`` or
 ``*financ*``) becomes an *atom*. The first time a word form is met, the atoms it
 satisfies are worked out from its folded surface form and its lookup lemma, and
 the form gets a word id; a sparse table (word id -> atoms) records the result.
-After that, resolving a token costs one dictionary look-up.
+After that, tokens are resolved in bulk through a hash table of the forms' hashes.
 """
 
 from __future__ import annotations
@@ -64,6 +64,76 @@ class _Wildcards:
                 yield atom
 
 
+class _HashIndex:
+    """An open-addressing hash table from 64-bit hashes to word ids, looked up in bulk.
+
+    spaCy's hashes are uniformly spread, so their low bits are the home slot;
+    collisions probe the next slots. Kept at most a quarter full, a look-up
+    resolves almost every token in one vectorised pass.
+    """
+
+    def __init__(self) -> None:
+        self._keys = np.zeros(1024, dtype=np.uint64)  # 0 marks an empty slot
+        self._values = np.zeros(1024, dtype=np.intp)
+        self._size = 0
+        self._zero = -1  # the word id of hash 0, which cannot be stored as a key
+
+    def find(self, hashes: npt.NDArray[np.uint64]) -> npt.NDArray[np.intp]:
+        """The word id of each of *hashes*, -1 where unknown."""
+        keys = self._keys
+        mask = np.uint64(len(keys) - 1)
+        slot = (hashes & mask).astype(np.intp)
+        found = keys[slot]
+        hit = found == hashes
+        pending = np.flatnonzero(~hit & (found != 0))
+        while len(pending):
+            moved = (slot[pending] + 1) & (len(keys) - 1)
+            slot[pending] = moved
+            found = keys[moved]
+            now = found == hashes[pending]
+            hit[pending[now]] = True
+            pending = pending[~now & (found != 0)]
+        out: npt.NDArray[np.intp] = np.where(hit, self._values[slot], -1)
+        if self._zero >= 0:
+            out[hashes == 0] = self._zero
+        return out
+
+    def add(self, hashes: npt.NDArray[np.uint64], values: npt.NDArray[np.intp]) -> None:
+        """Store *hashes* (new, distinct) with their word ids *values*."""
+        zero = hashes == 0
+        if zero.any():
+            self._zero = int(values[zero][0])
+            hashes, values = hashes[~zero], values[~zero]
+        if 4 * (self._size + len(hashes)) > len(self._keys):
+            old = self._keys != 0
+            stored, ids = self._keys[old], self._values[old]
+            size = len(self._keys)
+            while 4 * (self._size + len(hashes)) > size:
+                size *= 2
+            self._keys = np.zeros(size, dtype=np.uint64)
+            self._values = np.zeros(size, dtype=np.intp)
+            self._size = 0
+            self._insert(stored, ids)
+        self._insert(hashes, values)
+
+    def _insert(self, hashes: npt.NDArray[np.uint64], values: npt.NDArray[np.intp]) -> None:
+        keys, last = self._keys, len(self._keys) - 1
+        slot = (hashes & np.uint64(last)).astype(np.intp)
+        pending = np.arange(len(hashes), dtype=np.intp)
+        while len(pending):
+            free = keys[slot[pending]] == 0
+            # of the pending hashes that reach a free slot, the first per slot takes it
+            taken, first = np.unique(slot[pending[free]], return_index=True)
+            winners = pending[free][first]
+            keys[taken] = hashes[winners]
+            self._values[taken] = values[winners]
+            placed = np.zeros(len(hashes), dtype=bool)
+            placed[winners] = True
+            pending = pending[~placed[pending]]
+            slot[pending] = (slot[pending] + 1) & last
+        self._size += len(hashes)
+
+
 class Lexicon:
     """The atoms of a codebook's patterns, and every word form met so far.
 
@@ -78,15 +148,12 @@ class Lexicon:
         self._surface: dict[str, set[int]] = {}
         self._lemma_keys: dict[str, set[int]] = {}
         self._wild = _Wildcards()
-        self._ids: dict[int, int] = {}
+        self._index = _HashIndex()
         self.texts: list[str] = []  # word id -> lower-case form
         # word id -> atoms, as CSR: atoms of word w are indices[indptr[w]:indptr[w + 1]]
         self._indptr: list[int] = [0]
         self._indices: list[int] = []
         self._csr: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None = None
-        # known hashes, sorted, and their word ids: for vectorised look-ups
-        self._sorted_hashes: npt.NDArray[np.uint64] | None = None
-        self._sorted_ids: npt.NDArray[np.intp] = np.zeros(0, dtype=np.intp)
 
     def __len__(self) -> int:
         return len(self._atoms)
@@ -131,42 +198,26 @@ class Lexicon:
         forms not met before are resolved and added.
         """
         hashes = np.asarray(hashes, dtype=np.uint64)
-        found, where = self._lookup(hashes)
-        if not found.all():
-            self._learn(np.unique(hashes[~found]).tolist(), strings)
-            found, where = self._lookup(hashes)
-        ids: npt.NDArray[np.intp] = self._sorted_ids[where]
+        ids = self._index.find(hashes)
+        unknown = ids < 0
+        if unknown.any():
+            new = np.unique(hashes[unknown])
+            first = len(self.texts)
+            for h in new.tolist():
+                text = str(strings[h])
+                self.texts.append(text)
+                self._indices.extend(self.atoms_of(text))
+                self._indptr.append(len(self._indices))
+            self._csr = None
+            self._index.add(new, np.arange(first, len(self.texts), dtype=np.intp))
+            ids[unknown] = self._index.find(hashes[unknown])
         return ids
 
-    def _lookup(
-        self, hashes: npt.NDArray[np.uint64]
-    ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.intp]]:
-        """Whether each hash is known, and where it is in the sorted known hashes."""
-        if self._sorted_hashes is None:
-            known = np.fromiter(self._ids.keys(), dtype=np.uint64, count=len(self._ids))
-            values = np.fromiter(self._ids.values(), dtype=np.intp, count=len(self._ids))
-            order = np.argsort(known)
-            self._sorted_hashes = known[order]
-            self._sorted_ids = values[order]
-        size = len(self._sorted_hashes)
-        if not size:
-            return np.zeros(len(hashes), dtype=bool), np.zeros(len(hashes), dtype=np.intp)
-        where = np.minimum(np.searchsorted(self._sorted_hashes, hashes), size - 1)
-        return self._sorted_hashes[where] == hashes, where
-
-    def _learn(self, hashes: list[int], strings: Any) -> None:
-        for h in hashes:
-            text = str(strings[h])
-            self._ids[h] = len(self.texts)
-            self.texts.append(text)
-            self._indices.extend(self.atoms_of(text))
-            self._indptr.append(len(self._indices))
-        self._csr = None
-        self._sorted_hashes = None
-
-    def pairs(self, ids: npt.NDArray[np.intp]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-        """``(tokens, atoms)``: for each token position in *ids* and each atom its word
-        satisfies, one entry (token positions ascending)."""
+    def pairs(
+        self, ids: npt.NDArray[np.intp], keep: npt.NDArray[np.bool_] | None = None
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+        """``(tokens, atoms)``: for each token position in *ids* (where *keep* is true,
+        if given) and each atom its word satisfies, one entry (token positions ascending)."""
         if self._csr is None:
             self._csr = (
                 np.array(self._indptr, dtype=np.intp),
@@ -175,8 +226,9 @@ class Lexicon:
         indptr, indices = self._csr
         first = indptr[ids]
         counts = indptr[ids + 1] - first
+        if keep is not None:
+            counts[~keep] = 0
         tokens = np.repeat(np.arange(len(ids), dtype=np.intp), counts)
-        within = np.arange(len(tokens), dtype=np.intp) - np.repeat(
-            np.cumsum(counts) - counts, counts
-        )
-        return tokens, indices[first[tokens] + within]
+        # the atoms of each token's word, token after token: a gather of CSR ranges
+        offset = np.repeat(first - (np.cumsum(counts) - counts), counts)
+        return tokens, indices[offset + np.arange(len(tokens), dtype=np.intp)]

@@ -1,11 +1,12 @@
 """Compiled codebook patterns: the evidence for each code in each segment of a text.
 
 A text is tokenised once; its tokens are resolved to word ids
-(:class:`~qualcode.coding.lexicon.Lexicon`), which gives a boolean matrix
-token x atom. Every rule is then evaluated for all tokens at once with array
-operations: a phrase is the AND of shifted atom columns, ``near`` and
-``unless`` are window counts over cumulative sums. No match crosses the bounds
-of a segment, and tokens outside the segments (interviewer speech) match nothing.
+(:class:`~qualcode.coding.lexicon.Lexicon`), which gives the (token, atom)
+pairs of the text. Every rule of every code is then evaluated at once with
+array operations, whatever the number of rules: the words of a phrase are
+checked at their offsets from its rarest word, ``near`` and ``unless`` are
+searches in the sorted positions of each atom. No match crosses the bounds of
+a segment, and tokens outside the segments (interviewer speech) match nothing.
 
 Score of a code in a segment: for each of its patterns that matched ``n`` times,
 ``weight * (2 - 0.5 ** (n - 1))`` (the first match counts in full, each repeat
@@ -59,12 +60,32 @@ class _Rule:
 
     @property
     def simple(self) -> bool:
-        """A one-word phrase without 'unless': counted straight from its atom's column."""
+        """A one-word phrase without 'unless': counted straight from its atom's positions."""
         return self.pattern.kind == "phrase" and len(self.items[0]) == 1 and self.unless < 0
 
 
+def _ints(values: Sequence[int]) -> Ints:
+    return np.array(values, dtype=np.intp).reshape(len(values))
+
+
+def _ranges(starts: Ints, counts: Ints) -> Ints:
+    """The indices ``starts[i] .. starts[i] + counts[i] - 1`` for every i, concatenated."""
+    shift = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+    out: Ints = shift + np.arange(len(shift), dtype=np.intp)
+    return out
+
+
+def _padded(rows: Sequence[Sequence[int]]) -> Ints:
+    """*rows* as a matrix, short rows padded with -1."""
+    width = max((len(row) for row in rows), default=0)
+    out = np.full((len(rows), width), -1, dtype=np.intp)
+    for i, row in enumerate(rows):
+        out[i, : len(row)] = row
+    return out
+
+
 class Matcher:
-    """The patterns of *codebook*, compiled once; :meth:`scan_segments` scores a text."""
+    """The patterns of *codebook*, compiled once; :meth:`scan_texts` scores texts."""
 
     def __init__(self, codebook: Codebook) -> None:
         self.codebook = codebook
@@ -74,33 +95,43 @@ class Matcher:
         rules: list[_Rule] = []
         for index, code in enumerate(codebook.codes):
             for pattern in code.patterns:
-                items = tuple(tuple(self.lexicon.atom(t) for t in item) for item in pattern.items)
+                slots = tuple(tuple(self.lexicon.atom(t) for t in item) for item in pattern.items)
                 unless = self.lexicon.atom(pattern.unless) if pattern.unless is not None else -1
-                rules.append(_Rule(index, pattern, items, unless))
+                rules.append(_Rule(index, pattern, slots, unless))
         self.rules = tuple(rules)
-        self._simple = np.array([r for r, rule in enumerate(rules) if rule.simple], dtype=np.intp)
-        self._simple_atoms = np.array(
-            [rules[r].items[0][0] for r in self._simple.tolist()], dtype=np.intp
-        )
-        self._complex = [r for r, rule in enumerate(rules) if not rule.simple]
-        self._weights = np.array([rule.pattern.weight for rule in rules], dtype=np.float64)
-        self._code_rules: list[list[int]] = [[] for _ in self.codes]
+        simple = [r for r, rule in enumerate(rules) if rule.simple]
+        self._simple = _ints(simple)
+        self._simple_atoms = _ints([rules[r].items[0][0] for r in simple])
+        # the slot sequences of the other rules ("items"), each evaluated once
+        items: dict[tuple[int, ...], int] = {}
+        rule_items: dict[int, list[int]] = {}
         for r, rule in enumerate(rules):
-            self._code_rules[rule.code].append(r)
-        # for explain_all(): each one-word rule with its atom, each rule's code and weight
-        self._simple_rule_atoms = [(r, rules[r].items[0][0]) for r in self._simple.tolist()]
-        self._rule_code_array = np.array([rule.code for rule in rules], dtype=np.intp)
-        self._weight_list = [rule.pattern.weight for rule in rules]
+            if not rule.simple:
+                rule_items[r] = [items.setdefault(item, len(items)) for item in rule.items]
+        self._item_atoms = _padded(list(items))
+        self._item_width = _ints([len(item) for item in items])
+        phrases = [r for r in rule_items if rules[r].pattern.kind == "phrase"]
+        self._phrase = _ints(phrases)
+        self._phrase_item = _ints([rule_items[r][0] for r in phrases])
+        nears = [r for r in rule_items if rules[r].pattern.kind == "near"]
+        self._near = _ints(nears)
+        self._near_items = _padded([rule_items[r] for r in nears])
+        self._near_within = _ints([rules[r].pattern.within for r in nears])
+        self._unless = _ints([rule.unless for rule in rules])
+        self._unless_within = _ints([rule.pattern.unless_within for rule in rules])
+        self._weights = np.array([rule.pattern.weight for rule in rules], dtype=np.float64)
+        self._rule_code = _ints([rule.code for rule in rules])
         # per rule: a phrase's width (0 for near), and the pattern as evidence shows it
         self._widths = [len(r.items[0]) if r.pattern.kind == "phrase" else 0 for r in rules]
         self._sources = [f'~"{r.pattern.source}"' for r in rules]
+        self._width_of = _ints(self._widths)
         # rules come in code order: where each code's rules start (codes with rules only)
-        self._codes_with_rules = np.array(
-            [c for c in range(len(self.codes)) if self._code_rules[c]], dtype=np.intp
-        )
-        self._code_starts = np.array(
-            [self._code_rules[c][0] for c in self._codes_with_rules.tolist()], dtype=np.intp
-        )
+        code_rules: list[list[int]] = [[] for _ in self.codes]
+        for r, rule in enumerate(rules):
+            code_rules[rule.code].append(r)
+        with_rules = [c for c in range(len(self.codes)) if code_rules[c]]
+        self._codes_with_rules = _ints(with_rules)
+        self._code_starts = _ints([code_rules[c][0] for c in with_rules])
 
     def __reduce__(self) -> tuple[type[Matcher], tuple[Codebook]]:
         return (Matcher, (self.codebook,))
@@ -122,11 +153,10 @@ class Matcher:
         strings = None
         for doc, segments in texts:
             array = doc.to_array([LOWER, IDX])
-            offsets = array[:, 1]
-            starts = np.array([s for s, _ in segments], dtype=np.int64)
-            ends = np.array([e for _, e in segments], dtype=np.int64)
-            lows.append(np.searchsorted(offsets, starts, side="left") + base)
-            highs.append(np.searchsorted(offsets, ends, side="left") + base)
+            offsets = array[:, 1].astype(np.int64)
+            bounds = np.array(segments, dtype=np.int64).reshape(len(segments), 2)
+            lows.append(np.searchsorted(offsets, bounds[:, 0], side="left") + base)
+            highs.append(np.searchsorted(offsets, bounds[:, 1], side="left") + base)
             hashes.append(array[:, 0])
             base += len(array)
             strings = doc.vocab.strings
@@ -153,41 +183,50 @@ class TextScan:
     """The rules that matched each segment of one or more texts, and the codes' scores.
 
     ``scores[k, c]`` is the score of code ``c`` (codebook order) in segment ``k``;
-    :meth:`explain` says why.
+    :meth:`explain` says why. Every match is kept as (rule, token position of its
+    first word); a ``near`` match also keeps the positions of all its items.
     """
 
     def __init__(self, matcher: Matcher, ids: Ints, lo: Ints, hi: Ints) -> None:
         self.matcher = matcher
         self.ids = ids
-        self.lo = lo
-        self.hi = hi
         n, n_segments, n_atoms = len(ids), len(lo), len(matcher.lexicon)
-        # segment index of each token, -1 outside (segments are sorted and do not overlap)
-        positions = np.arange(n, dtype=np.intp)
-        segment = np.searchsorted(lo, positions, side="right") - 1
-        inside = (segment >= 0) & (positions < hi[np.maximum(segment, 0)])
-        segment[~inside] = -1
-        self.segment = segment
-        self.token_lo = np.where(inside, lo[segment], 0)
-        self.token_hi = np.where(inside, hi[segment], 0)
-        # (token, atom) pairs inside segments, grouped by atom
-        tokens, atoms = matcher.lexicon.pairs(ids)
-        keep = inside[tokens]
-        tokens, atoms = tokens[keep], atoms[keep]
-        order = np.argsort(atoms, kind="stable")
+        self._n = n
+        # per token: the last segment starting at or before it, and whether it is inside it
+        starts = np.bincount(lo, minlength=n + 1)[: n + 1]
+        ends = np.bincount(hi, minlength=n + 1)[: n + 1]
+        self.segment: Ints = np.cumsum(starts[:n]) - 1
+        inside = np.cumsum(starts[:n] - ends[:n]) > 0
+        self._lo = np.append(lo, 0)  # [-1] -> 0: harmless for tokens before any segment
+        self._hi = np.append(hi, 0)
+        # (token, atom) pairs inside segments, grouped by atom: self._keys = atom * n + token
+        tokens, atoms = matcher.lexicon.pairs(ids, inside)
+        per_atom = np.bincount(atoms, minlength=n_atoms)
+        self._bounds = np.zeros(n_atoms + 1, dtype=np.intp)
+        np.cumsum(per_atom, out=self._bounds[1:])
+        small = np.uint16 if n_atoms < 2**16 else np.uint32  # a radix sort, much faster
+        order = np.argsort(atoms.astype(small), kind="stable")
         self._places = tokens[order]
-        self._place_bounds = np.searchsorted(atoms[order], np.arange(n_atoms + 1))
-        self._columns: dict[int, Bools] = {}
-        per_atom = np.bincount(segment[tokens] * n_atoms + atoms, minlength=n_segments * n_atoms)
-        counts = np.zeros((n_segments, len(matcher.rules)), dtype=np.int64)
-        counts[:, matcher._simple] = per_atom.reshape(n_segments, n_atoms)[:, matcher._simple_atoms]
-        self.starts: dict[int, Ints] = {}
-        self._spans: dict[int, dict[int, tuple[int, ...]]] = {}  # near rule -> anchor -> span
-        for r in matcher._complex:
-            where = self._match(matcher.rules[r], r)
-            if len(where):
-                self.starts[r] = where
-                counts[:, r] = np.bincount(segment[where], minlength=n_segments)
+        self._keys = np.repeat(np.arange(n_atoms, dtype=np.int64) * n, per_atom) + self._places
+        # every match: simple rules straight from their atoms' positions, then the others
+        counts = per_atom[matcher._simple_atoms]
+        rule = [np.repeat(matcher._simple, counts)]
+        place = [self._places[_ranges(self._bounds[matcher._simple_atoms], counts)]]
+        item, item_start = self._items()
+        self._item_keys = item.astype(np.int64) * n + item_start
+        self._item_bounds = np.zeros(len(matcher._item_width) + 1, dtype=np.intp)
+        np.cumsum(np.bincount(item, minlength=len(matcher._item_width)), out=self._item_bounds[1:])
+        self._item_start = item_start
+        for r, p in (self._phrases(), self._nears()):
+            rule.append(r)
+            place.append(p)
+        self.rule: Ints = np.concatenate(rule)
+        self.place: Ints = np.concatenate(place)
+        # near matches come last, in the rows of self._spans
+        self._first_near = len(self.rule) - len(self._spans)
+        n_rules = len(matcher.rules)
+        key = self.segment[self.place] * n_rules + self.rule
+        counts = np.bincount(key, minlength=n_segments * n_rules).reshape(n_segments, n_rules)
         self.counts = counts
         rule_scores = np.zeros(counts.shape, dtype=np.float64)
         matched = np.nonzero(counts)
@@ -199,97 +238,141 @@ class TextScan:
             sums = np.add.reduceat(rule_scores, matcher._code_starts, axis=1)
             scores[:, matcher._codes_with_rules] = sums
         self.scores: Floats = np.round(scores, 4)
-        self._ids: list[int] = []
 
-    def places(self, atom: int) -> Ints:
-        """Token positions (ascending) that satisfy *atom*, inside segments."""
-        bounds = self._place_bounds
-        return self._places[bounds[atom] : bounds[atom + 1]]
+    # -- matching ----------------------------------------------------------------------
 
-    def column(self, atom: int) -> Bools:
-        """Per token: whether it satisfies *atom* (inside a segment)."""
-        found = self._columns.get(atom)
-        if found is None:
-            found = np.zeros(len(self.ids), dtype=bool)
-            found[self.places(atom)] = True
-            self._columns[atom] = found
-        return found
+    def _bounds_of(self, positions: Ints) -> tuple[Ints, Ints]:
+        """The first and the end token of the segment of each of *positions* (inside)."""
+        segment = self.segment[positions]
+        return self._lo[segment], self._hi[segment]
 
-    def _phrase(self, slots: tuple[int, ...]) -> Ints:
-        """Sorted token positions where the phrase *slots* starts, wholly inside one segment.
+    def _count(self, atoms: Ints, lows: Ints, highs: Ints) -> Ints:
+        """How many tokens satisfying ``atoms[i]`` lie in ``lows[i] .. highs[i] - 1``."""
+        base = atoms.astype(np.int64) * self._n
+        counted: Ints = np.searchsorted(self._keys, base + highs) - np.searchsorted(
+            self._keys, base + lows
+        )
+        return counted
 
-        Candidates come from the slot with the fewest occurrences; the other slots
-        are checked at their offsets.
+    def _items(self) -> tuple[Ints, Ints]:
+        """``(item, start)`` of every place where an item (a slot sequence) matches, wholly
+        inside one segment, sorted by item and then position.
+
+        Candidates come from each item's slot with the fewest occurrences; the other
+        slots are checked at their offsets.
         """
-        width = len(slots)
-        if width == 1:
-            return self.places(slots[0])
-        key = min(range(width), key=lambda j: len(self.places(slots[j])))
-        starts = self.places(slots[key]) - key
-        starts = starts[(starts >= 0) & (starts + width <= len(self.ids))]
-        for j, atom in enumerate(slots):
-            if j != key and len(starts):
-                starts = starts[self.column(atom)[starts + j]]
-        segment = self.segment
-        return starts[segment[starts] == segment[starts + width - 1]]
+        matcher, n = self.matcher, self._n
+        atoms, width = matcher._item_atoms, matcher._item_width
+        if not len(width):
+            return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+        occurs = np.where(atoms >= 0, np.diff(self._bounds)[atoms], n + 1)
+        key = np.argmin(occurs, axis=1)
+        key_atom = atoms[np.arange(len(width)), key]
+        counts = occurs[np.arange(len(width)), key]
+        item = np.repeat(np.arange(len(width), dtype=np.intp), counts)
+        offset = key[item]
+        start = self._places[_ranges(self._bounds[key_atom], counts)] - offset
+        ok = (start >= 0) & (start + width[item] <= n)
+        item, start, offset = item[ok], start[ok], offset[ok]
+        for j in range(atoms.shape[1]):
+            atom = atoms[item, j]
+            check = (atom >= 0) & (offset != j)
+            if not check.any():
+                continue
+            wanted = atom[check].astype(np.int64) * n + start[check] + j
+            found = np.searchsorted(self._keys, wanted)
+            hit = self._keys[np.minimum(found, len(self._keys) - 1)] == wanted
+            ok = np.ones(len(item), dtype=bool)
+            ok[check] = hit
+            item, start, offset = item[ok], start[ok], offset[ok]
+        last = start + width[item] - 1
+        same = self.segment[start] == self.segment[last]
+        return item[same], start[same]
 
-    def _match(self, rule: _Rule, r: int) -> Ints:
-        """Sorted token positions where *rule* matches (a phrase's or a near's first word)."""
-        if rule.pattern.kind == "phrase":
-            starts = self._phrase(rule.items[0])
-            if rule.unless >= 0 and len(starts):
-                width = len(rule.items[0])
-                negated = self._negated(rule, starts, starts + width - 1)
-                starts = starts[~negated]
-            return starts
-        anchors = self._phrase(rule.items[0])
-        chosen = [anchors]
-        ok = np.ones(len(anchors), dtype=bool)
-        for item in rule.items[1:]:
-            if not ok.any():
-                break
-            nearest = self._nearest(anchors, self._phrase(item), rule.pattern.within)
-            ok &= nearest >= 0
-            chosen.append(nearest)
-        if not ok.any():
-            return anchors[:0]
-        spans = np.stack(chosen, axis=1)[ok]
-        anchors = anchors[ok]
-        if rule.unless >= 0:
-            kept = ~self._negated(rule, spans.min(axis=1), spans.max(axis=1))
-            anchors, spans = anchors[kept], spans[kept]
-        self._spans[r] = dict(zip(anchors.tolist(), map(tuple, spans.tolist()), strict=True))
-        return anchors
+    def _item_places(self, items: Ints) -> tuple[Ints, Ints]:
+        """For each of *items*, the positions where it starts: ``(index into items, start)``."""
+        counts = np.diff(self._item_bounds)[items]
+        which = np.repeat(np.arange(len(items), dtype=np.intp), counts)
+        return which, self._item_start[_ranges(self._item_bounds[items], counts)]
 
-    def _nearest(self, anchors: Ints, places: Ints, within: int) -> Ints:
-        """Per anchor, the nearest of *places* (sorted) other than itself, within *within*
-        tokens and in its segment (ties: the earlier); -1 where there is none."""
-        if not len(places):
-            return np.full(len(anchors), -1, dtype=np.intp)
-        last = len(places) - 1
-        lo = np.maximum(self.token_lo[anchors], anchors - within)
-        hi = np.minimum(self.token_hi[anchors], anchors + within + 1)
-        after = np.searchsorted(places, anchors, side="right")
-        before = np.searchsorted(places, anchors, side="left") - 1
-        right = places[np.minimum(after, last)]
-        left = places[np.maximum(before, 0)]
-        right_ok = (after <= last) & (right < hi)
-        left_ok = (before >= 0) & (left >= lo)
+    def _negated(self, rules: Ints, firsts: Ints, lasts: Ints) -> Bools:
+        """For matches of *rules* spanning tokens ``firsts[i]..lasts[i]``: is one of its
+        'unless' words within ``unless_within`` tokens before or after (same segment)?"""
+        atoms = self.matcher._unless[rules]
+        w = self.matcher._unless_within[rules]
+        seg_lo, seg_hi = self._bounds_of(firsts)
+        before_from = np.maximum(seg_lo, firsts - w)
+        after_to = np.maximum(np.minimum(seg_hi, lasts + 1 + w), lasts + 1)
+        negated: Bools = (self._count(atoms, before_from, firsts) > 0) | (
+            self._count(atoms, lasts + 1, after_to) > 0
+        )
+        return negated
+
+    def _phrases(self) -> tuple[Ints, Ints]:
+        """``(rule, start)`` of every match of a phrase rule that is not simple."""
+        matcher = self.matcher
+        which, start = self._item_places(matcher._phrase_item)
+        rule = matcher._phrase[which]
+        has_unless = matcher._unless[rule] >= 0
+        if has_unless.any():
+            width = matcher._item_width[matcher._phrase_item[which]]
+            negated = np.zeros(len(rule), dtype=bool)
+            negated[has_unless] = self._negated(
+                rule[has_unless], start[has_unless], (start + width - 1)[has_unless]
+            )
+            rule, start = rule[~negated], start[~negated]
+        return rule, start
+
+    def _nears(self) -> tuple[Ints, Ints]:
+        """``(rule, anchor)`` of every match of a near rule; ``self._spans`` holds, per match,
+        the start of each of its items (-1 beyond the rule's items)."""
+        matcher = self.matcher
+        items = matcher._near_items
+        which, anchor = self._item_places(items[:, 0] if len(items) else _ints([]))
+        spans = np.full((len(which), items.shape[1]), -1, dtype=np.intp)
+        if len(which):
+            spans[:, 0] = anchor
+            within = matcher._near_within[which]
+            seg_lo, seg_hi = self._bounds_of(anchor)
+            lows = np.maximum(seg_lo, anchor - within)
+            highs = np.minimum(seg_hi, anchor + within + 1)
+            ok = np.ones(len(which), dtype=bool)
+            for k in range(1, items.shape[1]):
+                item = items[which, k]
+                has = item >= 0
+                nearest = self._nearest(item[has], anchor[has], lows[has], highs[has])
+                spans[has, k] = nearest
+                ok[has] &= nearest >= 0
+            which, anchor, spans = which[ok], anchor[ok], spans[ok]
+        rule = matcher._near[which]
+        has_unless = matcher._unless[rule] >= 0
+        if has_unless.any():
+            real = np.where(spans >= 0, spans, anchor[:, None])
+            negated = np.zeros(len(rule), dtype=bool)
+            negated[has_unless] = self._negated(
+                rule[has_unless], real.min(axis=1)[has_unless], real.max(axis=1)[has_unless]
+            )
+            rule, anchor, spans = rule[~negated], anchor[~negated], spans[~negated]
+        self._spans = spans
+        return rule, anchor
+
+    def _nearest(self, items: Ints, anchors: Ints, lows: Ints, highs: Ints) -> Ints:
+        """Per anchor, the nearest start of ``items[i]`` other than itself in
+        ``lows[i] .. highs[i] - 1`` (ties: the earlier); -1 where there is none."""
+        base = items.astype(np.int64) * self._n
+        first, end = self._item_bounds[items], self._item_bounds[items + 1]
+        after = np.searchsorted(self._item_keys, base + anchors, side="right")
+        before = np.searchsorted(self._item_keys, base + anchors, side="left") - 1
+        starts = self._item_start
+        right = starts[np.minimum(after, len(starts) - 1)] if len(starts) else anchors
+        left = starts[np.maximum(before, 0)] if len(starts) else anchors
+        right_ok = (after < end) & (right < highs)
+        left_ok = (before >= first) & (left >= lows)
         pick_left = left_ok & (~right_ok | (anchors - left <= right - anchors))
         nearest: Ints = np.where(pick_left, left, np.where(right_ok, right, -1))
         return nearest
 
-    def _negated(self, rule: _Rule, firsts: Ints, lasts: Ints) -> Bools:
-        """For matches spanning tokens ``firsts[i]..lasts[i]``: is a negation word within
-        ``unless_within`` tokens before or after (in the same segment)?"""
-        places = self.places(rule.unless)
-        w = rule.pattern.unless_within
-        before_from = np.maximum(self.token_lo[firsts], firsts - w)
-        after_to = np.maximum(np.minimum(self.token_hi[firsts], lasts + 1 + w), lasts + 1)
-        before = np.searchsorted(places, firsts) - np.searchsorted(places, before_from)
-        after = np.searchsorted(places, after_to) - np.searchsorted(places, lasts + 1)
-        negated: Bools = (before > 0) | (after > 0)
-        return negated
+    # -- evidence ----------------------------------------------------------------------
 
     def explain(self, k: int, code: int) -> str:
         """The evidence of code index *code* in segment *k*: its patterns, strongest first."""
@@ -300,64 +383,69 @@ class TextScan:
     def explain_all(self, keep: Bools) -> list[str]:
         """The evidence of every code *keep* (segments x codes) marks, in ``np.nonzero`` order.
 
-        Each marked code must have evidence (a score above 0).
+        Each marked code must have evidence (a score above 0). A code's evidence
+        lists its patterns by score (then codebook order), each with the words
+        that matched it.
         """
         matcher = self.matcher
         n_codes = len(matcher.codes)
-        kept = keep.ravel()
-        # every match: (rule, token position), keyed by segment * n_codes + code
-        rules: list[Ints] = []
-        places: list[Ints] = []
-        for r, atom in matcher._simple_rule_atoms:
-            found = self.places(atom)
-            rules.append(np.full(len(found), r, dtype=np.intp))
-            places.append(found)
-        for r, found in self.starts.items():
-            rules.append(np.full(len(found), r, dtype=np.intp))
-            places.append(found)
-        rule = np.concatenate(rules) if rules else np.zeros(0, dtype=np.intp)
-        place = np.concatenate(places) if places else np.zeros(0, dtype=np.intp)
-        key = self.segment[place] * n_codes + matcher._rule_code_array[rule]
-        chosen = kept[key]
-        rule, place, key = rule[chosen], place[chosen], key[chosen]
-        if not len(key):
+        key = self.segment[self.place] * n_codes + matcher._rule_code[self.rule]
+        chosen = np.flatnonzero(keep.ravel()[key])
+        if not len(chosen):
             return []
+        rule, place, key = self.rule[chosen], self.place[chosen], key[chosen]
         order = np.lexsort((place, rule, key))
-        rule, place, key = rule[order], place[order], key[order]
-        # runs of one (key, rule): one part of an explanation
+        chosen, rule, place, key = chosen[order], rule[order], place[order], key[order]
+        # runs of one (key, rule): one part of an explanation; parts by score within a key
         starts = np.flatnonzero(np.r_[True, (np.diff(key) != 0) | (np.diff(rule) != 0)])
-        ends = np.r_[starts[1:], len(key)].tolist()
-        run_keys, run_rules = key[starts].tolist(), rule[starts].tolist()
-        positions = place.tolist()
-        self._ids = self.ids.tolist()
-        weights = matcher._weight_list
-        out: list[str] = []
-        parts: list[tuple[int, list[int]]] = []
-        for n, (a, b) in enumerate(zip(starts.tolist(), ends, strict=True)):
-            parts.append((run_rules[n], positions[a:b]))
-            if n + 1 == len(run_keys) or run_keys[n + 1] != run_keys[n]:
-                if len(parts) > 1:
-                    parts.sort(key=lambda rp: (-repeat_score(weights[rp[0]], len(rp[1])), rp[0]))
-                out.append("; ".join([self._evidence(r, found) for r, found in parts]))
-                parts = []
-        return out
+        sizes = np.diff(np.r_[starts, len(key)])
+        run_rule, run_key = rule[starts], key[starts]
+        score = matcher._weights[run_rule] * (2.0 - 0.5 ** (sizes - 1.0))
+        runs = np.lexsort((run_rule, -score, run_key))
+        run_rule, run_key, starts, sizes = run_rule[runs], run_key[runs], starts[runs], sizes[runs]
+        words = self._words(chosen, rule, place)
+        sources = matcher._sources
+        parts = [
+            words[a] + sources[r] if size == 1 else self._part(r, words[a : a + size])
+            for r, a, size in zip(run_rule.tolist(), starts.tolist(), sizes.tolist(), strict=True)
+        ]
+        # the parts of one code are neighbours: join each group
+        cuts = np.flatnonzero(np.r_[True, np.diff(run_key) != 0, True])
+        if len(cuts) == len(parts) + 1:  # one part per code
+            return parts
+        ends = cuts[1:].tolist()
+        return [
+            parts[a] if b - a == 1 else "; ".join(parts[a:b])
+            for a, b in zip(cuts[:-1].tolist(), ends, strict=True)
+        ]
 
-    def _evidence(self, r: int, starts: list[int]) -> str:
-        texts, ids = self.matcher.lexicon.texts, self._ids
-        width = self.matcher._widths[r]
-        if width == 1 and len(starts) == 1:  # the common case, made cheap
-            return texts[ids[starts[0]]] + self.matcher._sources[r]
-        if width == 1:
-            words = dict.fromkeys([texts[ids[s]] for s in starts])
-        elif width > 1:
-            words = dict.fromkeys(
-                " ".join([texts[ids[i]] for i in range(s, s + width)]) for s in starts
-            )
-        else:
-            spans = self._spans[r]
-            words = dict.fromkeys(
-                "…".join([texts[ids[i]] for i in sorted(spans[s])]) for s in starts
-            )
-        shown = "/".join(list(words)[:3]) + ("/…" if len(words) > 3 else "")
-        count = f" ({len(starts)}x)" if len(starts) > 1 else ""
-        return f"{shown}{self.matcher._sources[r]}{count}"
+    def _words(self, chosen: Ints, rule: Ints, place: Ints) -> list[str]:
+        """The matched words of each match: a word, a phrase, or a near's words joined by '…'."""
+        texts = self.matcher.lexicon.texts
+        words = [texts[w] for w in self.ids[place].tolist()]
+        width = self.matcher._width_of[rule]
+        wide = np.flatnonzero(width > 1)
+        if len(wide):
+            most = int(width[wide].max())
+            at = np.minimum(place[wide, None] + np.arange(most), self._n - 1)
+            for m, size, row in zip(
+                wide.tolist(), width[wide].tolist(), self.ids[at].tolist(), strict=True
+            ):
+                words[m] = " ".join([texts[w] for w in row[:size]])
+        near = np.flatnonzero(width == 0)
+        if len(near):
+            spans = np.sort(self._spans[chosen[near] - self._first_near], axis=1)
+            for m, row, span in zip(
+                near.tolist(), self.ids[spans].tolist(), spans.tolist(), strict=True
+            ):
+                words[m] = "…".join([texts[w] for w, at in zip(row, span, strict=True) if at >= 0])
+        return words
+
+    def _part(self, r: int, words: list[str]) -> str:
+        """One rule's part of an explanation: its words (up to three forms), the pattern,
+        and how often it matched."""
+        if len(words) == 1:
+            return words[0] + self.matcher._sources[r]
+        forms = list(dict.fromkeys(words))
+        shown = "/".join(forms[:3]) + ("/…" if len(forms) > 3 else "")
+        return f"{shown}{self.matcher._sources[r]} ({len(words)}x)"
