@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -37,6 +38,7 @@ from qualcode.codebook.model import Codebook
 from qualcode.coding.matcher import Matcher
 from qualcode.coding.model import Coding
 from qualcode.corpus.model import UNITS, Transcript
+from qualcode.corpus.segments import respondent_spans
 from qualcode.errors import CodingError
 
 if TYPE_CHECKING:
@@ -70,8 +72,6 @@ DEFAULT_VALENCE_MIN_SCORE = 0.5
 #: Corpora below this many characters are coded in one process (a pool costs more).
 _PARALLEL_MIN_CHARS = 2_000_000
 K = TypeVar("K")
-# A coding as a plain tuple of the Coding fields (workers send these: cheap to pickle).
-_Row = tuple[str, int, int, str, str, float, str]
 T = TypeVar("T")
 Bools = npt.NDArray[np.bool_]
 Ints = npt.NDArray[np.intp]
@@ -139,9 +139,53 @@ class CodeGroups:
 
 # -- one process ------------------------------------------------------------------------
 
+# A text to code and the (start, end) spans of its respondent segments.
+_Job = tuple[str, Sequence[tuple[int, int]]]
+
+
+@dataclass(frozen=True, eq=False)
+class _Coded:
+    """The codings of a batch of texts, as arrays: cheap to send between processes.
+
+    Codings are in order (text, segment, code); ``counts[i]`` of them belong to text i.
+    """
+
+    counts: Ints
+    starts: Ints
+    ends: Ints
+    codes: Ints  # index into the codebook's codes
+    scores: Floats
+    evidence: list[str]
+
+    def codings(self, files: Sequence[str], codes: Sequence[str]) -> list[list[Coding]]:
+        """The ``Coding`` records per text, *files* naming the texts, *codes* the code ids."""
+        rows = zip(
+            self.starts.tolist(),
+            self.ends.tolist(),
+            [codes[c] for c in self.codes.tolist()],
+            self.scores.tolist(),
+            self.evidence,
+            strict=True,
+        )
+        # Many small records, none in a reference cycle: a collection of the young
+        # generation every few hundred of them would only walk the caller's heap.
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            return [
+                [
+                    Coding(file, start, end, code, "auto", score, why)
+                    for start, end, code, score, why in islice(rows, n)
+                ]
+                for file, n in zip(files, self.counts.tolist(), strict=True)
+            ]
+        finally:
+            if paused:
+                gc.enable()
+
 
 class _Coder:
-    """A compiled codebook plus thresholds; codes the segments of one transcript."""
+    """A compiled codebook plus thresholds; codes the respondent segments of texts."""
 
     def __init__(self, codebook: Codebook, selection: Selection) -> None:
         self.spec = (codebook, selection)
@@ -152,33 +196,28 @@ class _Coder:
 
         self.tokenizer: Any = tokenizer_only(codebook.language).tokenizer
 
-    def code_texts(
-        self, jobs: Sequence[tuple[str, str, Sequence[tuple[int, int]]]]
-    ) -> list[list[Coding]]:
-        """Codings per ``(file, text, segment spans)`` of *jobs*, all matched at once."""
-        return [[Coding(*row) for row in rows] for rows in self.rows(jobs)]
-
-    def rows(self, jobs: Sequence[tuple[str, str, Sequence[tuple[int, int]]]]) -> list[list[_Row]]:
-        """Like :meth:`code_texts`, but each coding as a plain tuple of the ``Coding`` fields."""
-        docs = self.tokenizer.pipe([text for _, text, _ in jobs])
-        scan = self.matcher.scan_texts(
-            [(doc, spans) for doc, (_, _, spans) in zip(docs, jobs, strict=True)]
-        )
-        owner = [(j, span) for j, (_, _, spans) in enumerate(jobs) for span in spans]
-        out: list[list[_Row]] = [[] for _ in jobs]
+    def code(self, jobs: Sequence[_Job]) -> _Coded:
+        """The codings of each ``(text, respondent spans)`` of *jobs*, all matched at once."""
+        spans = [list(job_spans) for _, job_spans in jobs]
+        docs = self.tokenizer.pipe([text for text, _ in jobs])
+        scan = self.matcher.scan_texts(list(zip(docs, spans, strict=True)))
         keep = self.selection.keep(scan.scores, self.groups)
-        codes = self.matcher.codes
-        segments, code_indexes = (axis.tolist() for axis in np.nonzero(keep))
-        scores = scan.scores[keep].tolist()
-        evidence = scan.explain_all(keep)
-        for k, c, score, why in zip(segments, code_indexes, scores, evidence, strict=True):
-            j, (start, end) = owner[k]
-            out[j].append((jobs[j][0], start, end, codes[c], "auto", score, why))
-        return out
+        segments, codes = np.nonzero(keep)
+        bounds = np.array([span for job in spans for span in job], dtype=np.intp).reshape(-1, 2)
+        job_of = np.repeat(np.arange(len(jobs)), [len(job) for job in spans])
+        return _Coded(
+            counts=np.bincount(job_of[segments], minlength=len(jobs)),
+            starts=bounds[segments, 0],
+            ends=bounds[segments, 1],
+            codes=codes,
+            scores=scan.scores[keep],
+            evidence=scan.explain_all(keep),
+        )
 
     def code_transcripts(self, transcripts: Sequence[Transcript], unit: str) -> list[list[Coding]]:
         """Codings of the respondent segments of each of *transcripts*."""
-        return self.code_texts(_jobs(transcripts, unit))
+        coded = self.code([(t.text, respondent_spans(t, unit)) for t in transcripts])
+        return coded.codings([t.file for t in transcripts], self.matcher.codes)
 
 
 _WORKER: _Coder | None = None
@@ -194,35 +233,19 @@ def _init_worker(codebook: Codebook, selection: Selection) -> None:
     gc.freeze()
 
 
-def _jobs(
-    transcripts: Sequence[Transcript], unit: str
-) -> list[tuple[str, str, list[tuple[int, int]]]]:
-    return [(t.file, t.text, _respondent_spans(t, unit)) for t in transcripts]
+def _work_spans(coder: _Coder, jobs: Sequence[_Job]) -> _Coded:
+    return coder.code(jobs)
 
 
-def _codings(rows: list[_Row]) -> list[Coding]:
-    return [Coding(*row) for row in rows]
-
-
-def _work_spans(
-    coder: _Coder, jobs: Sequence[tuple[str, str, Sequence[tuple[int, int]]]]
-) -> list[list[_Row]]:
-    return coder.rows(jobs)
-
-
-def _work_texts(coder: _Coder, jobs: Sequence[tuple[str, str]], unit: str) -> list[list[_Row]]:
+def _work_texts(coder: _Coder, texts: Sequence[str], unit: str) -> _Coded:
     from qualcode.corpus import transcript_from_text
 
-    return coder.rows(_jobs([transcript_from_text(t, file=f) for f, t in jobs], unit))
+    return coder.code([(t, respondent_spans(transcript_from_text(t), unit)) for t in texts])
 
 
-def _in_worker(work: Callable[..., list[list[_Row]]], jobs: Any) -> list[list[_Row]]:
+def _in_worker(work: Callable[..., _Coded], jobs: Any) -> _Coded:
     assert _WORKER is not None, "worker not initialised"
     return work(_WORKER, jobs)
-
-
-def _respondent_spans(transcript: Transcript, unit: str) -> list[tuple[int, int]]:
-    return [(s.start, s.end) for s in transcript.segments(unit) if s.is_respondent]
 
 
 def _batches(items: Iterable[T], size: Callable[[T], int]) -> Iterator[list[T]]:
@@ -245,43 +268,50 @@ def _check_unit(unit: str) -> None:
 
 
 def _pooled(
-    items: Iterable[tuple[K, Any, int]],
-    work: Callable[..., list[list[_Row]]],
+    items: Iterable[tuple[K, str, Any, int]],
+    work: Callable[..., _Coded],
     codebook: Codebook,
     selection: Selection,
     workers: int,
 ) -> Iterator[tuple[K, list[Coding]]]:
-    """``(key, codings)`` for each ``(key, job, size)`` of *items*, in order, from a pool.
+    """``(key, codings)`` for each ``(key, file, job, size)`` of *items*, in order, from a pool.
 
     Jobs go to the pool in chunks of about ``_CHUNK_CHARS`` (fewer, larger messages); at
     most ``2 * workers`` chunks are in flight, so a stream is never held whole. The first
     chunk is coded here before the pool starts, so that forked workers inherit warm
     caches (spaCy's lexemes, the word forms already resolved) instead of each filling
-    its own.
+    its own. Workers send back arrays (:class:`_Coded`); the records are made here.
     """
     global _WORKER
-    chunks = _batches(items, lambda item: item[2])
+    chunks = _batches(items, lambda item: item[3])
     first = next(chunks, None)
     if first is None:
         return
     local = _Coder(codebook, selection)
-    rows = work(local, [job for _, job, _ in first])
-    yield from zip([key for key, _, _ in first], map(_codings, rows), strict=True)
-    pending: deque[tuple[list[K], Future[list[list[_Row]]]]] = deque()
+    codes = local.matcher.codes
+
+    def results(
+        chunk: list[tuple[K, str, Any, int]], coded: _Coded
+    ) -> Iterator[tuple[K, list[Coding]]]:
+        files = [file for _, file, _, _ in chunk]
+        return zip([key for key, _, _, _ in chunk], coded.codings(files, codes), strict=True)
+
+    yield from results(first, work(local, [job for _, _, job, _ in first]))
+    pending: deque[tuple[list[tuple[K, str, Any, int]], Future[_Coded]]] = deque()
     _WORKER = local
     try:
         with ProcessPoolExecutor(
             max_workers=workers, initializer=_init_worker, initargs=(codebook, selection)
         ) as pool:
             for chunk in chunks:
-                jobs = [job for _, job, _ in chunk]
-                pending.append(([key for key, _, _ in chunk], pool.submit(_in_worker, work, jobs)))
+                jobs = [job for _, _, job, _ in chunk]
+                pending.append((chunk, pool.submit(_in_worker, work, jobs)))
                 while len(pending) >= 2 * workers:
                     done, future = pending.popleft()
-                    yield from zip(done, map(_codings, future.result()), strict=True)
+                    yield from results(done, future.result())
             while pending:
                 done, future = pending.popleft()
-                yield from zip(done, map(_codings, future.result()), strict=True)
+                yield from results(done, future.result())
     finally:
         _WORKER = None
 
@@ -310,7 +340,7 @@ def iter_autocode(
         for batch in _batches(transcripts, lambda t: len(t.text)):
             yield from zip(batch, coder.code_transcripts(batch, unit), strict=True)
         return
-    items = ((t, (t.file, t.text, _respondent_spans(t, unit)), len(t.text)) for t in transcripts)
+    items = ((t, t.file, (t.text, respondent_spans(t, unit)), len(t.text)) for t in transcripts)
     yield from _pooled(items, _work_spans, codebook, selection, workers)
 
 
@@ -331,14 +361,13 @@ def iter_autocode_texts(
     _check_unit(unit)
     selection = selection or Selection()
     if workers <= 1:
-        from qualcode.corpus import transcript_from_text
-
         coder = _Coder(codebook, selection)
         for batch in _batches(texts, lambda pair: len(pair[1])):
-            built = [transcript_from_text(text, file=file) for file, text in batch]
-            yield from zip((f for f, _ in batch), coder.code_transcripts(built, unit), strict=True)
+            files = [file for file, _ in batch]
+            coded = _work_texts(coder, [text for _, text in batch], unit)
+            yield from zip(files, coded.codings(files, coder.matcher.codes), strict=True)
         return
-    items = ((file, (file, text), len(text)) for file, text in texts)
+    items = ((file, file, text, len(text)) for file, text in texts)
     yield from _pooled(items, partial(_work_texts, unit=unit), codebook, selection, workers)
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+from bisect import bisect_right
+from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -11,14 +14,29 @@ from qualcode.errors import QualcodeError
 if TYPE_CHECKING:
     from qualcode.corpus.model import Transcript
 
-__all__ = ["segment_transcript", "sentence_spans"]
+__all__ = ["respondent_spans", "segment_transcript", "sentence_spans"]
 
 
-def _turn_for(turns: tuple[Turn, ...], start: int) -> Turn | None:
-    for turn in turns:
-        if turn.start <= start < turn.end:
-            return turn
-    return None
+def _turn_finder(turns: tuple[Turn, ...]) -> Callable[[int], Turn | None]:
+    """A function from an offset to the first of *turns* that holds it (None: no turn).
+
+    Turns in text order, not overlapping (as ``find_turns`` makes them), are found
+    by bisection; any others by trying each in turn.
+    """
+    starts = [t.start for t in turns]
+    ordered = all(a.end <= b.start and a.start <= b.start for a, b in itertools.pairwise(turns))
+
+    def bisect(offset: int) -> Turn | None:
+        i = bisect_right(starts, offset) - 1
+        return turns[i] if i >= 0 and offset < turns[i].end else None
+
+    def scan(offset: int) -> Turn | None:
+        for turn in turns:
+            if turn.start <= offset < turn.end:
+                return turn
+        return None
+
+    return bisect if ordered else scan
 
 
 def sentence_spans(text: str, *, language: str = "nl") -> list[tuple[int, int]]:
@@ -43,11 +61,26 @@ _HEADING = Turn(0, 0, "", False)  # stands for "nobody's speech" on heading segm
 
 def _paragraph_spans(transcript: Transcript) -> list[tuple[int, int, Turn | None]]:
     headings = set(transcript.headings)
+    turn_for = _turn_finder(transcript.turns)
     spans: list[tuple[int, int, Turn | None]] = []
     for start, end in transcript.paragraphs:
-        turn = _HEADING if (start, end) in headings else _turn_for(transcript.turns, start)
+        turn = _HEADING if (start, end) in headings else turn_for(start)
         spans.append((start, end, turn))
     return spans
+
+
+def respondent_spans(transcript: Transcript, unit: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of the respondent segments of *transcript* for *unit*, in order.
+
+    The spans of ``segment_transcript(transcript, unit)`` with ``is_respondent``
+    true, found without building the segments (except for sentences).
+    """
+    if unit == "paragraph":
+        spans = _paragraph_spans(transcript)
+        return [(a, b) for a, b, turn in spans if turn is None or turn.is_respondent]
+    if unit == "turn":
+        return [(t.start, t.end) for t in transcript.turns if t.is_respondent]
+    return [(s.start, s.end) for s in segment_transcript(transcript, unit) if s.is_respondent]
 
 
 def segment_transcript(transcript: Transcript, unit: str) -> tuple[Segment, ...]:
