@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qualcode.corpus import transcript_from_text
+from qualcode.corpus.structure import find_paragraphs
 from qualcode.errors import QualcodeError
 
 
@@ -120,6 +121,14 @@ def test_headings_are_nobodys_speech() -> None:
         ("Nee.", True),
         ("Kort slot zonder punt", True),  # the last paragraph is text, not a title
     ]
+
+
+def test_long_lines_are_headings_only_when_marked() -> None:
+    long = "Een lange Titel " * 10  # 160 characters, no end mark
+    text = f"## {long}\n\nTekst.\n\n**{long}**\n\nTekst.\n\n{long}\n\nTekst.\n\nR: Wie: ik.\n"
+    t = transcript_from_text(text)
+    assert [t.text[a:b] for a, b in t.headings] == [f"## {long}".strip(), f"**{long}**"]
+    assert [p.label for p in find_paragraphs(text)] == [None] * 6 + ["R"]
 
 
 def test_unknown_unit() -> None:

@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import accumulate
 
 from qualcode.corpus.model import Turn
 
@@ -150,15 +151,12 @@ def find_paragraphs(text: str, *, labels: Iterable[str] = ()) -> list[Paragraph]
     """
     declared = {lab.strip().lower() for lab in labels}
     lines = text.split("\n")
-    starts: list[int] = []
-    pos = 0
-    for line in lines:
-        starts.append(pos)
-        pos += len(line) + 1
+    starts = [0, *accumulate(len(line) + 1 for line in lines)]
     # Pass 1: label-like openings of every line, counted to accept recurring names.
     leads = [len(line) - len(line.lstrip()) for line in lines]
     candidates = [
-        _candidate(line[lead:]) if line else None for line, lead in zip(lines, leads, strict=True)
+        _candidate(line[lead:]) if ":" in line else None  # no colon, no label
+        for line, lead in zip(lines, leads, strict=True)
     ]
     counts = Counter(c[0] for c in candidates if c)
 
@@ -168,21 +166,17 @@ def find_paragraphs(text: str, *, labels: Iterable[str] = ()) -> list[Paragraph]
     paragraphs: list[Paragraph] = []
     cur: list[int] | None = None  # [start, end, body_start]
     cur_label: str | None = None
-
-    def flush() -> None:
-        nonlocal cur, cur_label
-        if cur is not None:
-            paragraphs.append(Paragraph(cur[0], cur[1], cur[2], cur_label))
-        cur, cur_label = None, None
-
     for i, line in enumerate(lines):
         if not line or line.isspace():
-            flush()
+            if cur is not None:  # the blank line ends the paragraph
+                paragraphs.append(Paragraph(cur[0], cur[1], cur[2], cur_label))
+                cur, cur_label = None, None
             continue
         a, lead, cand = starts[i], leads[i], candidates[i]
         end = a + len(line.rstrip())
         if cand is not None and accepted(cand[0]):
-            flush()
+            if cur is not None:
+                paragraphs.append(Paragraph(cur[0], cur[1], cur[2], cur_label))
             cur, cur_label = [a + lead, end, a + lead + cand[1]], cand[0]
         elif cur is None:
             nxt = lines[i + 1] if i + 1 < len(lines) else ""
@@ -192,12 +186,17 @@ def find_paragraphs(text: str, *, labels: Iterable[str] = ()) -> list[Paragraph]
             cur = [a + lead, end, a + lead]
         else:
             cur[1] = end
-    flush()
+    if cur is not None:
+        paragraphs.append(Paragraph(cur[0], cur[1], cur[2], cur_label))
     out = [p for p in paragraphs if p.end > p.body_start]
     # A one-line paragraph that reads as a title, with text after it, is a heading too.
     for i, p in enumerate(out[:-1]):
+        if p.label is not None or p.heading:
+            continue
+        if p.end - p.start > 120 and text[p.start] not in "#*":  # too long for a title
+            continue
         one_line = text[p.start : p.end]
-        if p.label is None and not p.heading and "\n" not in one_line and _heading_like(one_line):
+        if "\n" not in one_line and _heading_like(one_line):
             out[i] = Paragraph(p.start, p.end, p.body_start, None, heading=True)
     return out
 
