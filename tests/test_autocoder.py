@@ -11,7 +11,7 @@ from click.testing import CliRunner
 import qualcode
 from qualcode.cli import main
 from qualcode.codebook import parse_codebook
-from qualcode.coding import CODINGS_COLUMNS, read_codings_csv
+from qualcode.coding import CODINGS_COLUMNS, Coding, read_codings_csv
 from qualcode.coding.autocoder import Selection, autocode, autocode_frame, autocode_text
 from qualcode.coding.matcher import repeat_score
 from qualcode.corpus import transcript_from_text
@@ -193,6 +193,27 @@ def test_workers_give_the_same_codings(book) -> None:
     one = autocode(transcripts, book, workers=1, selection=selection)
     two = autocode(transcripts, book, workers=2, selection=selection)
     assert one == two and len(one) == 12
+
+
+@pytest.mark.parametrize("fillable", [True, False])
+def test_codings_are_plain_records(book, monkeypatch, fillable: bool) -> None:
+    from dataclasses import asdict
+
+    from qualcode.coding import autocoder
+
+    monkeypatch.setattr(autocoder, "_FILLABLE", fillable)
+    text = "Het geld lag op tafel.\n\nEr kwamen signalen, te laat.\n"
+    codings = autocode_text(text, book, file="a.txt", selection=Selection(0.1, 0.0, 0.1))
+    assert [(c.code, c.start, c.end) for c in codings] == [
+        ("GELD", 0, 22),
+        ("SIGNAAL", 24, 52),
+    ]
+    for c in codings:
+        made = Coding(**asdict(c))
+        assert type(c) is Coding and c == made and hash(c) == hash(made)
+        assert vars(c) == vars(made) and repr(c) == repr(made)
+        with pytest.raises(AttributeError):
+            c.score = 0.0  # type: ignore[misc]
 
 
 # -- the sample corpus ------------------------------------------------------------------
