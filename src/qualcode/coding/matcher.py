@@ -75,6 +75,18 @@ def _ranges(starts: Ints, counts: Ints) -> Ints:
     return out
 
 
+def _small(values: Ints) -> npt.NDArray[Any]:
+    """*values* (small, non-negative) in the narrowest type a radix sort takes, if they fit."""
+    return values.astype(np.uint16) if not len(values) or values.max() < 2**16 else values
+
+
+def _objects(texts: list[str]) -> npt.NDArray[np.object_]:
+    """*texts* as an array of Python strings (not converted to a fixed-width string array)."""
+    out = np.empty(len(texts), dtype=object)
+    out[:] = texts
+    return out
+
+
 def _padded(rows: Sequence[Sequence[int]]) -> Ints:
     """*rows* as a matrix, short rows padded with -1."""
     width = max((len(row) for row in rows), default=0)
@@ -204,8 +216,7 @@ class TextScan:
         per_atom = np.bincount(atoms, minlength=n_atoms)
         self._bounds = np.zeros(n_atoms + 1, dtype=np.intp)
         np.cumsum(per_atom, out=self._bounds[1:])
-        small = np.uint16 if n_atoms < 2**16 else np.uint32  # a radix sort, much faster
-        order = np.argsort(atoms.astype(small), kind="stable")
+        order = np.argsort(_small(atoms), kind="stable")  # a radix sort, much faster
         self._places = tokens[order]
         self._keys = np.repeat(np.arange(n_atoms, dtype=np.int64) * n, per_atom) + self._places
         # every match: simple rules straight from their atoms' positions, then the others
@@ -229,8 +240,11 @@ class TextScan:
         counts = np.bincount(key, minlength=n_segments * n_rules).reshape(n_segments, n_rules)
         self.counts = counts
         rule_scores = np.zeros(counts.shape, dtype=np.float64)
-        matched = np.nonzero(counts)
-        rule_scores[matched] = matcher._weights[matched[1]] * (2.0 - 0.5 ** (counts[matched] - 1.0))
+        matched = np.flatnonzero(counts)  # a 1-d search: cheaper than np.nonzero's two axes
+        times = counts.ravel()[matched]
+        rule_scores.ravel()[matched] = matcher._weights[matched % n_rules] * (
+            2.0 - 0.5 ** (times - 1.0)
+        )
         self.rule_scores: Floats = rule_scores
         # code scores: sum the rule scores of each code (no BLAS: it would spin threads)
         scores = np.zeros((n_segments, len(matcher.codes)), dtype=np.float64)
@@ -388,36 +402,57 @@ class TextScan:
         that matched it.
         """
         matcher = self.matcher
-        n_codes = len(matcher.codes)
-        key = self.segment[self.place] * n_codes + matcher._rule_code[self.rule]
-        chosen = np.flatnonzero(keep.ravel()[key])
+        segment = self.segment[self.place]
+        chosen = np.flatnonzero(keep[segment, matcher._rule_code[self.rule]])
         if not len(chosen):
             return []
-        rule, place, key = self.rule[chosen], self.place[chosen], key[chosen]
-        order = np.lexsort((place, rule, key))
-        chosen, rule, place, key = chosen[order], rule[order], place[order], key[order]
+        # in order of segment, rule (and so code) and position: within a rule the matches
+        # are in position order already, so two stable (radix) sorts do
+        chosen = chosen[np.argsort(_small(self.rule[chosen]), kind="stable")]
+        chosen = chosen[np.argsort(_small(segment[chosen]), kind="stable")]
+        rule, place = self.rule[chosen], self.place[chosen]
+        key = segment[chosen] * len(matcher.codes) + matcher._rule_code[rule]
         # runs of one (key, rule): one part of an explanation; parts by score within a key
-        starts = np.flatnonzero(np.r_[True, (np.diff(key) != 0) | (np.diff(rule) != 0)])
+        starts = np.flatnonzero(np.r_[True, (key[1:] != key[:-1]) | (rule[1:] != rule[:-1])])
         sizes = np.diff(np.r_[starts, len(key)])
         run_rule, run_key = rule[starts], key[starts]
         score = matcher._weights[run_rule] * (2.0 - 0.5 ** (sizes - 1.0))
-        runs = np.lexsort((run_rule, -score, run_key))
+        runs = np.lexsort((-score, run_key))  # stable: equal scores stay in rule order
         run_rule, run_key, starts, sizes = run_rule[runs], run_key[runs], starts[runs], sizes[runs]
         words = self._words(chosen, rule, place)
         sources = matcher._sources
-        parts = [
-            words[a] + sources[r] if size == 1 else self._part(r, words[a : a + size])
-            for r, a, size in zip(run_rule.tolist(), starts.tolist(), sizes.tolist(), strict=True)
-        ]
-        # the parts of one code are neighbours: join each group
-        cuts = np.flatnonzero(np.r_[True, np.diff(run_key) != 0, True])
-        if len(cuts) == len(parts) + 1:  # one part per code
-            return parts
-        ends = cuts[1:].tolist()
-        return [
-            parts[a] if b - a == 1 else "; ".join(parts[a:b])
-            for a, b in zip(cuts[:-1].tolist(), ends, strict=True)
-        ]
+        parts = np.empty(len(runs), dtype=object)
+        once = sizes == 1
+        parts[once] = _objects(
+            [
+                words[a] + sources[r]
+                for a, r in zip(starts[once].tolist(), run_rule[once].tolist(), strict=True)
+            ]
+        )
+        parts[~once] = _objects(
+            [
+                self._part(r, words[a : a + size])
+                for r, a, size in zip(
+                    run_rule[~once].tolist(),
+                    starts[~once].tolist(),
+                    sizes[~once].tolist(),
+                    strict=True,
+                )
+            ]
+        )
+        # the parts of one code are neighbours: join each group of more than one
+        cuts = np.flatnonzero(np.r_[True, run_key[1:] != run_key[:-1], True])
+        out = parts[cuts[:-1]]
+        several = np.flatnonzero(np.diff(cuts) > 1)
+        listed = parts.tolist()
+        out[several] = _objects(
+            [
+                "; ".join(listed[a:b])
+                for a, b in zip(cuts[several].tolist(), cuts[several + 1].tolist(), strict=True)
+            ]
+        )
+        explained: list[str] = out.tolist()
+        return explained
 
     def _words(self, chosen: Ints, rule: Ints, place: Ints) -> list[str]:
         """The matched words of each match: a word, a phrase, or a near's words joined by '…'."""
