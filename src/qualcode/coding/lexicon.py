@@ -22,6 +22,11 @@ from qualcode.codebook.patterns import fold, lemmatizer
 __all__ = ["Lexicon"]
 
 
+def _fold(word: str) -> str:
+    """``fold(word)``; an ASCII word has no accents to remove, only case."""
+    return word.lower() if word.isascii() else fold(word)
+
+
 class _Wildcards:
     """Wildcard alternatives, indexed so that a new word is checked against few of them.
 
@@ -182,8 +187,8 @@ class Lexicon:
 
     def atoms_of(self, lower: str) -> tuple[int, ...]:
         """The atoms a token with the lower-cased form *lower* satisfies."""
-        surface = fold(lower)
-        lemma = fold(self._lemma(lower))
+        surface = _fold(lower)
+        lemma = _fold(self._lemma(lower))
         found = set(self._surface.get(surface, ()))
         found.update(self._lemma_keys.get(lemma, ()))
         found.update(self._wild.matches(surface))
@@ -228,7 +233,9 @@ class Lexicon:
         counts = indptr[ids + 1] - first
         if keep is not None:
             counts[~keep] = 0
-        tokens = np.repeat(np.arange(len(ids), dtype=np.intp), counts)
         # the atoms of each token's word, token after token: a gather of CSR ranges
+        hits = np.flatnonzero(counts)
+        counts, first = counts[hits], first[hits]
+        tokens = np.repeat(hits, counts)
         offset = np.repeat(first - (np.cumsum(counts) - counts), counts)
         return tokens, indices[offset + np.arange(len(tokens), dtype=np.intp)]
