@@ -234,7 +234,7 @@ class Lexicon:
         if keep is not None:
             counts[~keep] = 0
         # the atoms of each token's word, token after token: a gather of CSR ranges
-        hits = np.flatnonzero(counts)
+        hits = np.flatnonzero(counts != 0)  # (a search of booleans is much faster)
         counts, first = counts[hits], first[hits]
         tokens = np.repeat(hits, counts)
         offset = np.repeat(first - (np.cumsum(counts) - counts), counts)

@@ -158,25 +158,31 @@ class Matcher:
         """
         from spacy.attrs import IDX, LOWER
 
-        hashes: list[npt.NDArray[Any]] = []
-        lows: list[Ints] = []
-        highs: list[Ints] = []
-        base = 0
-        strings = None
-        for doc, segments in texts:
-            array = doc.to_array([LOWER, IDX])
-            offsets = array[:, 1].astype(np.int64)
-            bounds = np.array(segments, dtype=np.int64).reshape(len(segments), 2)
-            lows.append(np.searchsorted(offsets, bounds[:, 0], side="left") + base)
-            highs.append(np.searchsorted(offsets, bounds[:, 1], side="left") + base)
-            hashes.append(array[:, 0])
-            base += len(array)
-            strings = doc.vocab.strings
-        if not hashes:
+        if not texts:
             empty = np.zeros(0, dtype=np.intp)
             return TextScan(self, empty, empty, empty)
-        ids = self.lexicon.ids(np.concatenate(hashes), strings)
-        return TextScan(self, ids, np.concatenate(lows), np.concatenate(highs))
+        arrays = [doc.to_array([LOWER, IDX]) for doc, _ in texts]
+        tokens = np.concatenate(arrays)
+        # the texts end to end: token and segment offsets shifted past the texts before
+        # them (by each text's last token and last segment end: doc.text is costly)
+        extents = np.array(
+            [
+                (int(array[-1, 1]) + 1 if len(array) else 0) + max((e for _, e in spans), default=0)
+                for array, (_, spans) in zip(arrays, texts, strict=True)
+            ],
+            dtype=np.int64,
+        )
+        shift = np.cumsum(extents) - extents
+        offsets = tokens[:, 1].astype(np.int64)
+        offsets += np.repeat(shift, [len(array) for array in arrays])
+        bounds = np.array(
+            [span for _, segments in texts for span in segments], dtype=np.int64
+        ).reshape(-1, 2)
+        bounds += np.repeat(shift, [len(segments) for _, segments in texts])[:, None]
+        lo = np.searchsorted(offsets, bounds[:, 0], side="left")
+        hi = np.searchsorted(offsets, bounds[:, 1], side="left")
+        ids = self.lexicon.ids(tokens[:, 0], texts[0][0].vocab.strings)
+        return TextScan(self, ids, lo, hi)
 
     def scan(self, doc: Doc) -> TextScan:
         """Match *doc* as one segment."""
@@ -240,7 +246,7 @@ class TextScan:
         counts = np.bincount(key, minlength=n_segments * n_rules).reshape(n_segments, n_rules)
         self.counts = counts
         rule_scores = np.zeros(counts.shape, dtype=np.float64)
-        matched = np.flatnonzero(counts)  # a 1-d search: cheaper than np.nonzero's two axes
+        matched = np.flatnonzero(counts != 0)  # 1-d, on booleans: the cheapest search
         times = counts.ravel()[matched]
         rule_scores.ravel()[matched] = matcher._weights[matched % n_rules] * (
             2.0 - 0.5 ** (times - 1.0)
