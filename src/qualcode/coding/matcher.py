@@ -71,8 +71,7 @@ def _ints(values: Sequence[int]) -> Ints:
 def _ranges(starts: Ints, counts: Ints) -> Ints:
     """The indices ``starts[i] .. starts[i] + counts[i] - 1`` for every i, concatenated."""
     shift = np.repeat(starts - (np.cumsum(counts) - counts), counts)
-    out: Ints = shift + np.arange(len(shift), dtype=np.intp)
-    return out
+    return np.asarray(shift + np.arange(len(shift), dtype=np.intp), dtype=np.intp)
 
 
 def _small(values: Ints) -> npt.NDArray[Any]:
