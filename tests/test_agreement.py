@@ -218,14 +218,19 @@ def test_sentence_and_turn_units(tmp_path: Path) -> None:
         ("gesprek.txt", late, late + 10, "PLANNING", "anna"),
         ("gesprek.txt", late - 5, late + 10, "PLANNING", "bram"),
     ]
-    sentences = agreement(codings_frame(rows), corpus, unit="sentence")
+    sentences = agreement(codings_frame(rows), corpus, unit="sentence", units="all")
     assert sentences.n_units == 4  # the question and the three sentences of the answer
     assert dict(sentences.per_code[0].applied) == {"anna": 1, "bram": 2}
     assert [d.text for d in sentences.disagreements] == ["Het tempo was hoog."]
-    turns = agreement(codings_frame(rows), corpus, unit="turn")
+    turns = agreement(codings_frame(rows), corpus, unit="turn", units="all")
     assert turns.n_units == 2
     assert turns.disagreements == ()
     assert turns.per_code[0].percent_agreement == 100.0
+    # Only the answer can be coded: the question is no unit by default.
+    codable = agreement(codings_frame(rows), corpus, unit="sentence")
+    assert (codable.n_units, codable.n_left_out, codable.scope) == (3, 1, "codable")
+    assert [d.text for d in codable.disagreements] == ["Het tempo was hoog."]
+    assert agreement(codings_frame(rows), corpus, unit="turn").n_units == 1
 
 
 def test_codebook_rolls_sub_codes_up_and_names_variable_codes(twelve: Corpus) -> None:
@@ -309,14 +314,28 @@ def test_to_dict_is_the_json_contract_without_nan(thousand: Corpus) -> None:
         unit="character",
     )
     payload = json.loads(json.dumps(same.to_dict(), allow_nan=False))
-    assert payload["per_code"]["PLANNING"] == {
+    planning = payload["per_code"]["PLANNING"]
+    old_fields = ("n_units", "percent_agreement", "kappa", "alpha", "applied")
+    assert {k: planning[k] for k in old_fields} == {
         "n_units": 1000,
         "percent_agreement": 100.0,
         "kappa": None,
         "alpha": None,
         "applied": {"anna": 1000, "bram": 1000},
     }
+    # Added fields: Fleiss is undefined like kappa; AC1 sees perfect agreement.
+    assert planning["fleiss_kappa"] is None
+    assert planning["ac1"] == 1.0
+    assert (planning["alpha_ci"], planning["reliability"], planning["n_disagreements"]) == (
+        None,
+        "undefined",
+        0,
+    )
     assert payload["domain"] is None
+    assert payload["units"] == "codable"
+    assert payload["n_left_out"] == 0
+    assert payload["thresholds"] == {"reliable": 0.8, "tentative": 0.667}
+    assert payload["bootstrap"] is None
 
 
 def test_suggestions_and_rejected_codings_of_a_project_are_not_compared(thousand: Corpus) -> None:
@@ -355,6 +374,11 @@ def test_frames_for_notebooks(twelve: Corpus) -> None:
         "applied_B",
         "applied_C",
         "applied_D",
+        "fleiss_kappa",
+        "ac1",
+        "alpha_low",
+        "alpha_high",
+        "reliability",
     ]
     assert per_code["kappa"].isna().all()
     assert per_code.loc[per_code["code"] == "WAARDE_5", "applied_B"].item() == 1
@@ -391,7 +415,7 @@ def test_character_unit_on_the_sample_corpus_matches_a_per_character_count(
                 end = int(min(size, start + rng.integers(1, 900)))
                 rows.append((transcript.file, start, end, str(rng.choice(codes)), coder))
     result = agreement(
-        codings_frame(rows), sample_corpus, unit="character", codes=codes, domain=codes
+        codings_frame(rows), sample_corpus, unit="character", codes=codes, domain=codes, units="all"
     )
     total = sum(len(t.text) for t in sample_corpus)
     assert result.n_units == total
@@ -426,7 +450,7 @@ def test_sample_coders_per_paragraph_match_nltk(sample_dir: Path, sample_corpus:
     from nltk.metrics.agreement import AnnotationTask
 
     codings = read_codings([sample_dir / "codings_gold.csv", sample_dir / "codings_coder2.csv"])
-    result = agreement(codings, sample_corpus)
+    result = agreement(codings, sample_corpus, units="all")
     assert result.coders == ("gold", "coder2")
     coder2_files = set(codings.loc[codings["coder"] == "coder2", "file"])
     assert set(result.files) == coder2_files

@@ -59,10 +59,26 @@ def test_cli_table(reference_csvs, tmp_path: Path) -> None:
     assert result.output == (
         "Agreement of 2 coders (anna, bram) on 1000 characters of 1 transcript\n"
         "\n"
-        "code      characters  agreement  kappa  alpha  by anna  by bram\n"
-        "PLANNING        1000      85.0%  0.318  0.315      150      100\n"
+        "code      characters  agreement  kappa  fleiss    AC1  alpha  reliability  by anna  "
+        "by bram\n"
+        "PLANNING        1000      85.0%  0.318   0.314  0.808  0.315   unreliable      150      "
+        "100\n"
+        "\n"
+        "units: respondent speech only (no characters left out: interviewer turns, headings and "
+        "record metadata are nobody's to code, so coders cannot disagree on them)\n"
+        "kappa: Cohen's (two coders); fleiss: Fleiss' kappa; AC1: Gwet's, robust for rare codes\n"
+        "reliability: Krippendorff's alpha >= 0.800 reliable, >= 0.667 tentative, below that "
+        "unreliable\n"
         "\n"
         "domain: not asked (pass --variable or --codes for codes that exclude each other)\n"
+        "\n"
+        "Below reliable, most disagreements first:\n"
+        "  PLANNING: alpha 0.315 (unreliable), 2 disagreements\n"
+        "    verslag.txt 50-150 (anna yes; bram no): ar de planning bleef krap. Wij zaten aan "
+        "tafel bij elke werkgroep en zagen de invoeringsd…\n"
+        "    verslag.txt 150-200 (anna no; bram yes): eer schuiven. De gemeente kreeg de regie "
+        "over de i\n"
+        "\n"
         "2 disagreements (listed with --format json)\n"
     )
     written = pd.read_csv(out, keep_default_na=False)
@@ -91,7 +107,10 @@ def test_cli_table_with_domain_and_undefined_values(tmp_path: Path, twelve: Corp
         "paragraphs",
         "agreement",
         "kappa",
+        "fleiss",
+        "AC1",
         "alpha",
+        "reliability",
         "by",
         "A",
         "by",
@@ -102,10 +121,21 @@ def test_cli_table_with_domain_and_undefined_values(tmp_path: Path, twelve: Corp
         "D",
     ]
     assert lines[3].split()[:4] == ["WAARDE_1", "12", "66.7%", "n/a"]
-    assert lines[-2] == (
+    assert lines[3].split()[4:8] == ["0.407", "0.740", "0.420", "unreliable"]
+    assert (
         "domain (WAARDE_1, WAARDE_2, WAARDE_3, WAARDE_4, WAARDE_5): "
-        "alpha (nominal) 0.743 over 11 paragraphs, 0 ambiguous"
-    )
+        "alpha (nominal) 0.743, tentative, over 11 paragraphs, fleiss 0.641, AC1 0.775, "
+        "0 ambiguous"
+    ) in lines
+    # Codes below 'reliable', the one with most disagreements first.
+    flagged = [line for line in lines if line.startswith("  WAARDE")]
+    assert flagged == [
+        "  WAARDE_1: alpha 0.420 (unreliable), 4 disagreements",
+        "  WAARDE_3: alpha 0.654 (unreliable), 3 disagreements",
+        "  WAARDE_2: alpha 0.690 (tentative), 3 disagreements",
+        "  WAARDE_5: alpha 0.652 (unreliable), 1 disagreement",
+        "  WAARDE_4: alpha 0.781 (tentative), 1 disagreement",
+    ]
     assert lines[-1] == "7 disagreements (listed with --format json)"
 
 

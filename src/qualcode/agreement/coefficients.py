@@ -1,4 +1,4 @@
-"""Agreement coefficients: percent agreement, Cohen's kappa, Krippendorff's alpha.
+"""Agreement coefficients: percent agreement, Cohen's and Fleiss' kappa, Gwet's AC1, alpha.
 
 A *reliability matrix* here is an integer array of shape ``(units, coders)``:
 entry ``[u, k]`` is the index of the value coder ``k`` gave unit ``u`` (``0``
@@ -19,8 +19,11 @@ import numpy.typing as npt
 
 __all__ = [
     "MISSING",
+    "alpha_interval",
     "cohen_kappa",
     "coincidence_matrix",
+    "fleiss_kappa",
+    "gwet_ac1",
     "krippendorff_alpha",
     "nominal_alpha",
     "percent_agreement",
@@ -153,3 +156,120 @@ def krippendorff_alpha(
     Missing values (:data:`MISSING`) are allowed; any number of coders.
     """
     return nominal_alpha(coincidence_matrix(values, weights=weights))
+
+
+def _value_counts(data: IntArray, n_values: int) -> FloatArray:
+    """Per unit, how many coders gave each value: shape ``(units, n_values)``."""
+    counts = np.zeros((data.shape[0], n_values), dtype=np.float64)
+    units, coders = np.nonzero(data != MISSING)
+    np.add.at(counts, (units, data[units, coders]), 1.0)
+    return counts
+
+
+def _n_values(data: IntArray, n_values: int | None) -> int:
+    return max(int(data.max(initial=MISSING)) + 1, 2) if n_values is None else n_values
+
+
+def fleiss_kappa(
+    values: npt.ArrayLike, *, n_values: int | None = None, weights: npt.ArrayLike | None = None
+) -> float | None:
+    """Fleiss' kappa of a reliability matrix: agreement of any number of coders beyond chance.
+
+    Fleiss' kappa assumes that every unit was rated by the same coders, so
+    only units where every coder gave a value count. With ``n_uc`` coders
+    giving unit ``u`` value ``c`` and ``m`` coders:
+    ``P_u = (sum_c n_uc ** 2 - m) / (m * (m - 1))``, ``p_c`` the share of all
+    values that are ``c``, ``kappa = (mean(P_u) - sum_c p_c ** 2) / (1 - sum_c p_c ** 2)``.
+    Returns ``None`` with fewer than two coders, no complete unit, or one value only.
+    """
+    data = _matrix(values)
+    w = _weights(data.shape[0], weights)
+    m = data.shape[1]
+    complete = (data != MISSING).all(axis=1)
+    total = float(w[complete].sum())
+    if m < 2 or total == 0:
+        return None
+    counts = _value_counts(data[complete], _n_values(data, n_values))
+    w = w[complete]
+    per_unit = ((counts**2).sum(axis=1) - m) / (m * (m - 1))
+    observed = float(w @ per_unit) / total
+    shares = (w @ counts) / (total * m)
+    expected = float(shares @ shares)
+    if np.isclose(expected, 1.0, rtol=0.0, atol=1e-12):
+        return None
+    return (observed - expected) / (1.0 - expected)
+
+
+def gwet_ac1(
+    values: npt.ArrayLike, *, n_values: int | None = None, weights: npt.ArrayLike | None = None
+) -> float | None:
+    """Gwet's AC1 of a reliability matrix: chance-corrected agreement robust to rare values.
+
+    Kappa-type coefficients collapse when one value is very common (a code
+    applied to few units): chance agreement then nears 1. AC1 (Gwet 2008)
+    estimates chance agreement as ``p_e = sum_c pi_c * (1 - pi_c) / (q - 1)``,
+    which is small exactly then. ``q`` is *n_values* (the number of possible
+    values; 2 for a code applied or not); ``pi_c`` the mean over units with a
+    value of the share of their values that are ``c``; observed agreement
+    ``p_a`` the mean over units with two or more values of
+    ``sum_c n_uc * (n_uc - 1) / (m_u * (m_u - 1))``. Missing values allowed.
+    Returns ``None`` with no pairable unit or fewer than two possible values.
+    """
+    data = _matrix(values)
+    w = _weights(data.shape[0], weights)
+    q = _n_values(data, n_values)
+    counts = _value_counts(data, q)
+    per_unit = counts.sum(axis=1)
+    rated, pairable = per_unit >= 1, per_unit >= 2
+    n_rated, n_pairable = float(w[rated].sum()), float(w[pairable].sum())
+    if q < 2 or n_pairable == 0:
+        return None
+    c, m = counts[pairable], per_unit[pairable]
+    observed = float(w[pairable] @ ((c * (c - 1)).sum(axis=1) / (m * (m - 1)))) / n_pairable
+    shares = (w[rated] @ (counts[rated] / per_unit[rated][:, None])) / n_rated
+    expected = float((shares * (1.0 - shares)).sum()) / (q - 1)
+    if np.isclose(expected, 1.0, rtol=0.0, atol=1e-12):
+        return None
+    return (observed - expected) / (1.0 - expected)
+
+
+def alpha_interval(
+    values: npt.ArrayLike,
+    *,
+    samples: int,
+    seed: int = 0,
+    n_values: int | None = None,
+    weights: npt.ArrayLike | None = None,
+    level: float = 0.95,
+) -> tuple[float, float] | None:
+    """A bootstrap *level* interval for Krippendorff's alpha (percentile method).
+
+    Each of *samples* replicates draws the units again with replacement (a
+    row of weight ``w`` stands for ``w`` units, so character runs are drawn in
+    proportion to their length) and computes alpha; the interval is the
+    ``(1 - level) / 2`` and ``(1 + level) / 2`` quantiles of the replicates
+    where alpha is defined. The same *seed* gives the same interval.
+    Returns ``None`` when no replicate has an alpha.
+    """
+    data = _matrix(values)
+    w = _weights(data.shape[0], weights)
+    total = int(round(float(w.sum())))
+    if samples < 1 or total == 0:
+        return None
+    q = _n_values(data, n_values)
+    counts = _value_counts(data, q)
+    per_unit = counts.sum(axis=1)
+    keep = per_unit >= 2
+    # Each pairable unit's contribution to the coincidence matrix, flattened.
+    c = counts[keep]
+    contrib = (c[:, :, None] * c[:, None, :]) / (per_unit[keep] - 1.0)[:, None, None]
+    diagonal = np.arange(q)
+    contrib[:, diagonal, diagonal] -= c / (per_unit[keep] - 1.0)[:, None]
+    rng = np.random.default_rng(seed)
+    draws = rng.multinomial(total, w / w.sum(), size=samples)[:, keep]
+    matrices = (draws @ contrib.reshape(len(c), q * q)).reshape(samples, q, q)
+    alphas = [a for a in (nominal_alpha(o) for o in matrices) if a is not None]
+    if not alphas:
+        return None
+    low, high = np.quantile(alphas, [(1.0 - level) / 2.0, (1.0 + level) / 2.0])
+    return float(low), float(high)

@@ -12,7 +12,10 @@ import pandas as pd
 
 from qualcode.agreement.coefficients import (
     MISSING,
+    alpha_interval,
     cohen_kappa,
+    fleiss_kappa,
+    gwet_ac1,
     krippendorff_alpha,
     percent_agreement,
 )
@@ -23,7 +26,7 @@ from qualcode.agreement.result import (
     Disagreement,
     DomainAgreement,
 )
-from qualcode.agreement.units import AGREEMENT_UNITS, UnitGrid, build_grid
+from qualcode.agreement.units import AGREEMENT_UNITS, UNIT_SCOPES, UnitGrid, build_grid
 from qualcode.coding.model import Coding
 from qualcode.corpus import Corpus
 from qualcode.errors import CodebookError, CodingError
@@ -133,7 +136,17 @@ def _transcripts(
     return involved, skipped
 
 
-def _per_code(grid: UnitGrid, index: int) -> CodeAgreement:
+def _interval(
+    values: np.ndarray, grid: UnitGrid, n_values: int, bootstrap: int, seed: int
+) -> tuple[float, float] | None:
+    if not bootstrap:
+        return None
+    return alpha_interval(
+        values, samples=bootstrap, seed=seed, n_values=n_values, weights=grid.weights
+    )
+
+
+def _per_code(grid: UnitGrid, index: int, bootstrap: int, seed: int) -> CodeAgreement:
     values = grid.applied[:, :, index].astype(np.int64)
     weights = grid.weights
     kappa = None
@@ -147,21 +160,28 @@ def _per_code(grid: UnitGrid, index: int) -> CodeAgreement:
         kappa=kappa,
         alpha=krippendorff_alpha(values, weights=weights),
         applied=applied,
+        fleiss_kappa=fleiss_kappa(values, n_values=2, weights=weights),
+        ac1=gwet_ac1(values, n_values=2, weights=weights),
+        alpha_ci=_interval(values, grid, 2, bootstrap, seed),
     )
 
 
-def _domain(grid: UnitGrid, codes: Sequence[str]) -> DomainAgreement:
+def _domain(grid: UnitGrid, codes: Sequence[str], bootstrap: int, seed: int) -> DomainAgreement:
     overlap = grid.overlap[:, :, [grid.codes.index(c) for c in codes]]
     # The code with the longest overlap wins; argmax takes the first of equals.
     values = np.where(overlap.max(axis=2) > 0, overlap.argmax(axis=2), MISSING)
     present = (values != MISSING).sum(axis=1)
     ambiguous = ((overlap > 0).sum(axis=2) > 1).sum(axis=1)
+    n = len(codes)
     return DomainAgreement(
         codes=tuple(codes),
         n_units=int(grid.weights[present >= 2].sum()),
         alpha_nominal=krippendorff_alpha(values, weights=grid.weights),
         percent_agreement=percent_agreement(values, weights=grid.weights),
         n_ambiguous=int(grid.weights @ ambiguous),
+        fleiss_kappa=fleiss_kappa(values, n_values=n, weights=grid.weights),
+        ac1=gwet_ac1(values, n_values=n, weights=grid.weights),
+        alpha_ci=_interval(values, grid, n, bootstrap, seed),
     )
 
 
@@ -189,25 +209,39 @@ def agreement(
     domain: Iterable[str] | None = None,
     codebook: Codebook | None = None,
     files: Iterable[str] | None = None,
+    units: str = "codable",
+    bootstrap: int = 0,
+    seed: int = 0,
 ) -> AgreementResult:
     """Intercoder agreement of the coders in *codings* on the transcripts of *corpus*.
 
     *codings* is a frame with at least ``file, start, end, code, coder`` (as
     read by :func:`read_codings` or returned by a project), or ``Coding``
     records; every distinct ``coder`` is one coder. *unit* is ``paragraph``,
-    ``sentence``, ``turn`` or ``character``. The units are all segments (or
+    ``sentence``, ``turn`` or ``character``. The units are the segments (or
     characters) of the transcripts that every coder coded (transcripts coded
-    by some coders only are left out and listed), or of *files* when given.
+    by some coders only are left out and listed), or of *files* when given:
+    with *units* ``codable`` (the default) only respondent speech, the
+    segments a coder may code; with ``all`` every segment, interviewer
+    turns, headings and metadata included (as programs that count the whole
+    source do).
 
     *codes* are the codes reported one by one (default: the *domain* codes
     when a domain is given, else every code used). *domain* lists codes that
     exclude each other: Krippendorff's nominal alpha is computed over them.
     With a *codebook*, codes are checked against it and a coding counts also
     for every requested code above its own code; without one, each requested
-    code must be used by some coding. Raises ``CodingError``/``CodebookError``.
+    code must be used by some coding. Per code: percent agreement, Cohen's
+    kappa (two coders), Fleiss' kappa, Gwet's AC1 and Krippendorff's alpha;
+    with *bootstrap* > 0, a 95% interval for every alpha from that many
+    bootstrap samples drawn with *seed*. Raises ``CodingError``/``CodebookError``.
     """
     if unit not in AGREEMENT_UNITS:
         raise CodingError(f"unknown unit {unit!r}; choose one of: {', '.join(AGREEMENT_UNITS)}")
+    if units not in UNIT_SCOPES:
+        raise CodingError(f"unknown units {units!r}; choose one of: {', '.join(UNIT_SCOPES)}")
+    if bootstrap < 0:
+        raise CodingError(f"the number of bootstrap samples must be 0 or more, got {bootstrap}")
     checked = check_codings(codings, corpus)
     n_codings = {coder: checked.coders.count(coder) for coder in checked.coder_order}
     domain_codes = _check_codes(domain, checked, codebook) if domain is not None else None
@@ -224,15 +258,19 @@ def agreement(
     if codebook is not None:
         checked = _roll_up(checked, codebook, analysed)
     involved, skipped = _transcripts(checked, corpus, files)
-    grid = build_grid(checked, corpus, unit=unit, codes=analysed, files=involved)
+    grid = build_grid(checked, corpus, unit=unit, codes=analysed, files=involved, scope=units)
     return AgreementResult(
         unit=unit,
         coders=checked.coder_order,
         files=involved,
         skipped_files=skipped,
         n_units=grid.n_units,
-        per_code=tuple(_per_code(grid, analysed.index(c)) for c in report),
-        domain=_domain(grid, domain_codes) if domain_codes is not None else None,
+        per_code=tuple(_per_code(grid, analysed.index(c), bootstrap, seed) for c in report),
+        domain=_domain(grid, domain_codes, bootstrap, seed) if domain_codes is not None else None,
         disagreements=_disagreements(grid, corpus),
         n_codings=n_codings,
+        scope=units,
+        n_left_out=grid.n_left_out,
+        bootstrap=bootstrap,
+        seed=seed,
     )

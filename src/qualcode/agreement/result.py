@@ -9,7 +9,32 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["AgreementResult", "CodeAgreement", "Disagreement", "DomainAgreement", "format_table"]
+__all__ = [
+    "RELIABLE",
+    "TENTATIVE",
+    "AgreementResult",
+    "CodeAgreement",
+    "Disagreement",
+    "DomainAgreement",
+    "reliability",
+]
+
+#: Krippendorff's thresholds for alpha: data to rely on, and data for tentative conclusions only.
+RELIABLE = 0.800
+TENTATIVE = 0.667
+
+
+def reliability(alpha: float | None) -> str:
+    """``reliable`` (alpha >= 0.800), ``tentative`` (>= 0.667), ``unreliable``, or ``undefined``."""
+    if alpha is None:
+        return "undefined"
+    if alpha >= RELIABLE:
+        return "reliable"
+    return "tentative" if alpha >= TENTATIVE else "unreliable"
+
+
+def _interval(bounds: tuple[float, float] | None) -> list[float] | None:
+    return None if bounds is None else [bounds[0], bounds[1]]
 
 
 def _frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -20,8 +45,10 @@ def _frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
 class CodeAgreement:
     """Agreement on one code: did each coder apply it to each unit or not.
 
-    ``percent_agreement`` is 0-100; ``kappa`` (Cohen, two coders only) and
-    ``alpha`` (Krippendorff, binary) are ``None`` where undefined.
+    ``percent_agreement`` is 0-100; ``kappa`` (Cohen, two coders only),
+    ``fleiss_kappa`` (any number of coders), ``ac1`` (Gwet) and ``alpha``
+    (Krippendorff, binary) are ``None`` where undefined; ``alpha_ci`` is a
+    bootstrap 95% interval for alpha when one was asked for.
     ``applied`` maps each coder to the number of units they applied the code to.
     """
 
@@ -31,9 +58,17 @@ class CodeAgreement:
     kappa: float | None
     alpha: float | None
     applied: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    fleiss_kappa: float | None = None
+    ac1: float | None = None
+    alpha_ci: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "applied", _frozen(self.applied))
+
+    @property
+    def reliability(self) -> str:
+        """Alpha against Krippendorff's thresholds (see :func:`reliability`)."""
+        return reliability(self.alpha)
 
 
 @dataclass(frozen=True)
@@ -43,7 +78,9 @@ class DomainAgreement:
     ``n_units`` counts the units at least two coders gave one of the codes
     (the units alpha is computed on); ``n_ambiguous`` counts (unit, coder)
     pairs where the coder applied more than one of the codes, resolved by
-    the longest overlap (ties: the first code in ``codes``).
+    the longest overlap (ties: the first code in ``codes``). ``fleiss_kappa``
+    counts the units every coder gave one of the codes; ``ac1`` (Gwet) those
+    at least two coders did; ``alpha_ci`` is a bootstrap 95% interval.
     """
 
     codes: tuple[str, ...]
@@ -51,6 +88,14 @@ class DomainAgreement:
     alpha_nominal: float | None
     percent_agreement: float | None
     n_ambiguous: int
+    fleiss_kappa: float | None = None
+    ac1: float | None = None
+    alpha_ci: tuple[float, float] | None = None
+
+    @property
+    def reliability(self) -> str:
+        """Nominal alpha against Krippendorff's thresholds (see :func:`reliability`)."""
+        return reliability(self.alpha_nominal)
 
 
 @dataclass(frozen=True)
@@ -76,8 +121,12 @@ class AgreementResult:
 
     ``files`` are the transcripts compared; ``skipped_files`` those coded by
     some of the coders only, left out. ``n_units`` is the number of units
-    compared (segments, or characters); ``n_codings`` maps each coder to the
-    number of their codings read.
+    compared (segments, or characters); ``scope`` says which units count
+    (``codable``: respondent speech only; ``all``: every unit) and
+    ``n_left_out`` how many units of the compared transcripts the scope left
+    out. ``n_codings`` maps each coder to the number of their codings read.
+    ``bootstrap`` is the number of bootstrap samples behind the alpha
+    intervals (0: none), drawn with ``seed``.
     """
 
     unit: str
@@ -89,9 +138,21 @@ class AgreementResult:
     domain: DomainAgreement | None
     disagreements: tuple[Disagreement, ...]
     n_codings: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    scope: str = "codable"
+    n_left_out: int = 0
+    bootstrap: int = 0
+    seed: int = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "n_codings", _frozen(self.n_codings))
+
+    def disagreements_on(self, code: str) -> tuple[Disagreement, ...]:
+        """The disagreements where the coders differ on *code* (some applied it, some not)."""
+        return tuple(
+            d
+            for d in self.disagreements
+            if len({code in codes for codes in d.by_coder.values()}) > 1
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of ``qualcode agreement --format json`` (``None`` for undefined)."""
@@ -103,6 +164,10 @@ class AgreementResult:
                 "alpha_nominal": self.domain.alpha_nominal,
                 "percent_agreement": self.domain.percent_agreement,
                 "n_ambiguous": self.domain.n_ambiguous,
+                "fleiss_kappa": self.domain.fleiss_kappa,
+                "ac1": self.domain.ac1,
+                "alpha_ci": _interval(self.domain.alpha_ci),
+                "reliability": self.domain.reliability,
             }
         return {
             "unit": self.unit,
@@ -118,6 +183,11 @@ class AgreementResult:
                     "kappa": c.kappa,
                     "alpha": c.alpha,
                     "applied": dict(c.applied),
+                    "fleiss_kappa": c.fleiss_kappa,
+                    "ac1": c.ac1,
+                    "alpha_ci": _interval(c.alpha_ci),
+                    "reliability": c.reliability,
+                    "n_disagreements": len(self.disagreements_on(c.code)),
                 }
                 for c in self.per_code
             },
@@ -133,12 +203,21 @@ class AgreementResult:
                 }
                 for d in self.disagreements
             ],
+            "units": self.scope,
+            "n_left_out": self.n_left_out,
+            "thresholds": {"reliable": RELIABLE, "tentative": TENTATIVE},
+            "bootstrap": (
+                {"samples": self.bootstrap, "seed": self.seed, "level": 0.95}
+                if self.bootstrap
+                else None
+            ),
         }
 
     def per_code_frame(self) -> pd.DataFrame:
         """One row per code: code, n_units, percent_agreement, kappa, alpha, applied_<coder>...
 
-        Undefined coefficients are missing values (``NaN``).
+        Then ``fleiss_kappa``, ``ac1``, ``alpha_low``, ``alpha_high`` and
+        ``reliability``. Undefined coefficients are missing values (``NaN``).
         """
         rows = [
             {
@@ -148,19 +227,27 @@ class AgreementResult:
                 "kappa": c.kappa,
                 "alpha": c.alpha,
                 **{f"applied_{k}": c.applied.get(k, 0) for k in self.coders},
+                "fleiss_kappa": c.fleiss_kappa,
+                "ac1": c.ac1,
+                "alpha_low": c.alpha_ci[0] if c.alpha_ci else None,
+                "alpha_high": c.alpha_ci[1] if c.alpha_ci else None,
+                "reliability": c.reliability,
             }
             for c in self.per_code
         ]
+        numbers = ["percent_agreement", "kappa", "alpha", "fleiss_kappa", "ac1"]
         columns = [
             "code",
             "n_units",
-            "percent_agreement",
-            "kappa",
-            "alpha",
+            *numbers[:3],
             *(f"applied_{k}" for k in self.coders),
+            *numbers[3:],
+            "alpha_low",
+            "alpha_high",
+            "reliability",
         ]
         frame = pd.DataFrame.from_records(rows, columns=columns)
-        for column in ("percent_agreement", "kappa", "alpha"):
+        for column in [*numbers, "alpha_low", "alpha_high"]:
             frame[column] = frame[column].astype(float)
         return frame
 
@@ -182,57 +269,3 @@ class AgreementResult:
         return pd.DataFrame.from_records(
             rows, columns=["file", "start", "end", *self.coders, "text"]
         )
-
-
-def _number(value: float | None, digits: int = 3) -> str:
-    return "n/a" if value is None else f"{value:.{digits}f}"
-
-
-def format_table(result: AgreementResult) -> str:
-    """A plain-text report: a header, one row per code, the domain line, the disagreement count."""
-    unit_word = "characters" if result.unit == "character" else f"{result.unit}s"
-    lines = [
-        f"Agreement of {len(result.coders)} coders ({', '.join(result.coders)}) on "
-        f"{result.n_units} {unit_word} of {len(result.files)} transcript"
-        f"{'' if len(result.files) == 1 else 's'}",
-    ]
-    if result.skipped_files:
-        lines.append(f"left out, not coded by every coder: {', '.join(result.skipped_files)}")
-    lines.append("")
-    header = ["code", unit_word, "agreement", "kappa", "alpha", *(f"by {k}" for k in result.coders)]
-    body = [
-        [
-            c.code,
-            str(c.n_units),
-            "n/a" if c.percent_agreement is None else f"{c.percent_agreement:.1f}%",
-            _number(c.kappa),
-            _number(c.alpha),
-            *(str(c.applied.get(k, 0)) for k in result.coders),
-        ]
-        for c in result.per_code
-    ]
-    widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
-    for row in [header, *body]:
-        cells = [row[0].ljust(widths[0])] + [
-            v.rjust(w) for v, w in zip(row[1:], widths[1:], strict=True)
-        ]
-        lines.append("  ".join(cells).rstrip())
-    if not body:
-        lines.append("(no codes to compare)")
-    lines.append("")
-    if result.domain is None:
-        lines.append(
-            "domain: not asked (pass --variable or --codes for codes that exclude each other)"
-        )
-    else:
-        d = result.domain
-        lines.append(
-            f"domain ({', '.join(d.codes)}): alpha (nominal) {_number(d.alpha_nominal)} over "
-            f"{d.n_units} {unit_word}, {d.n_ambiguous} ambiguous"
-        )
-    count = len(result.disagreements)
-    lines.append(
-        f"{count} disagreement{'' if count == 1 else 's'}"
-        + (" (listed with --format json)" if count else "")
-    )
-    return "\n".join(lines)

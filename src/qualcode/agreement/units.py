@@ -1,8 +1,13 @@
 """The units of comparison, and how much of each unit every coder coded with every code.
 
-Units are the segments (paragraphs, sentences or turns) of the transcripts
-compared, interviewer speech included; or, for the ``character`` unit, every
-character of those transcripts. Characters are not
+Units are the *codable* segments (paragraphs, sentences or turns) of the
+transcripts compared: respondent speech only, as the auto-coder and the coding
+widget see it (:func:`qualcode.corpus.segments.respondent_spans`), so that
+interviewer turns, headings and record metadata, which nobody may code, do not
+count as units every coder "agreed" to leave empty. For the ``character`` unit
+the units are the characters of those segments' paragraphs. The ``all`` scope
+keeps every segment (or character), as programs that count the whole source
+do. Characters are not
 materialised one by one: the boundaries of all codings cut each transcript
 into runs inside which nothing changes, and each run is one row of the grid
 with a weight equal to its length. A coder applied a code to a unit when the
@@ -20,11 +25,14 @@ import numpy.typing as npt
 
 from qualcode.agreement.inputs import CheckedCodings
 from qualcode.corpus import Corpus
+from qualcode.corpus.segments import respondent_spans
 
-__all__ = ["AGREEMENT_UNITS", "UnitGrid", "build_grid"]
+__all__ = ["AGREEMENT_UNITS", "UNIT_SCOPES", "UnitGrid", "build_grid"]
 
 #: Units agreement can be computed on.
 AGREEMENT_UNITS: tuple[str, ...] = ("paragraph", "sentence", "turn", "character")
+#: Which units count: the codable ones (respondent speech), or all of them.
+UNIT_SCOPES: tuple[str, ...] = ("codable", "all")
 
 IntArray = npt.NDArray[np.int64]
 
@@ -35,6 +43,8 @@ class UnitGrid:
 
     ``weights`` is 1 per segment, or the length of a character run; ``file``
     indexes ``files``; ``starts``/``ends`` are offsets into that transcript.
+    ``n_left_out`` counts the units (or characters) of those transcripts that
+    the scope left out.
     """
 
     unit: str
@@ -46,6 +56,8 @@ class UnitGrid:
     ends: IntArray
     weights: IntArray
     overlap: IntArray  # shape (units, coders, codes)
+    scope: str = "all"
+    n_left_out: int = 0
 
     @property
     def n_units(self) -> int:
@@ -69,17 +81,39 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+def _spans(pairs: Sequence[tuple[int, int]]) -> tuple[IntArray, IntArray]:
+    starts = np.fromiter((a for a, _ in pairs), dtype=np.int64, count=len(pairs))
+    ends = np.fromiter((b for _, b in pairs), dtype=np.int64, count=len(pairs))
+    return starts, ends
+
+
 def _unit_spans(
-    corpus: Corpus, file: str, unit: str, cuts: Sequence[int]
-) -> tuple[IntArray, IntArray]:
+    corpus: Corpus, file: str, unit: str, cuts: Sequence[int], scope: str
+) -> tuple[IntArray, IntArray, int]:
+    """Starts and ends of the units of *file* in *scope*, and how many units it left out."""
     transcript = corpus.get(file)
     if unit == "character":
-        bounds = np.unique(np.asarray([0, len(transcript.text), *cuts], dtype=np.int64))
-        return bounds[:-1], bounds[1:]
-    segments = transcript.segments(unit)
-    starts = np.fromiter((s.start for s in segments), dtype=np.int64, count=len(segments))
-    ends = np.fromiter((s.end for s in segments), dtype=np.int64, count=len(segments))
-    return starts, ends
+        size = len(transcript.text)
+        if scope == "all":
+            bounds = np.unique(np.asarray([0, size, *cuts], dtype=np.int64))
+            return bounds[:-1], bounds[1:], 0
+        codable = respondent_spans(transcript, "paragraph")
+        if not codable:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), size
+        edges = [offset for span in codable for offset in span]
+        bounds = np.unique(np.asarray([0, size, *cuts, *edges], dtype=np.int64))
+        starts, ends = bounds[:-1], bounds[1:]
+        # A run lies inside the codable span that starts last at or before it, or in none.
+        first, last = _spans(codable)
+        inside = np.searchsorted(first, starts, side="right") - 1
+        keep = (inside >= 0) & (starts < last[np.maximum(inside, 0)])
+        kept = int((ends[keep] - starts[keep]).sum())
+        return starts[keep], ends[keep], size - kept
+    every = [(s.start, s.end) for s in transcript.segments(unit)]
+    if scope == "all":
+        return (*_spans(every), 0)
+    codable = respondent_spans(transcript, unit)
+    return (*_spans(codable), len(every) - len(codable))
 
 
 def build_grid(
@@ -89,11 +123,13 @@ def build_grid(
     unit: str,
     codes: Sequence[str],
     files: Sequence[str],
+    scope: str = "codable",
 ) -> UnitGrid:
     """The :class:`UnitGrid` of *checked* codings with *codes*, over the transcripts *files*.
 
     Codings with other codes are left out; *files* are the transcripts whose
-    units are compared (in the order given).
+    units are compared (in the order given); *scope* is ``codable`` or ``all``
+    (see the module's docstring).
     """
     code_index = {c: i for i, c in enumerate(codes)}
     coder_index = {c: i for i, c in enumerate(checked.coder_order)}
@@ -107,10 +143,12 @@ def build_grid(
             spans[file][(coder_index[coder], code_index[code])].append((start, end))
     shape = (len(checked.coder_order), len(codes))
     parts: list[tuple[int, IntArray, IntArray, IntArray]] = []
+    left_out = 0
     for position, file in enumerate(files):
         merged = {key: _merge(found) for key, found in spans[file].items()}
         cuts = [offset for intervals in merged.values() for span in intervals for offset in span]
-        starts, ends = _unit_spans(corpus, file, unit, cuts)
+        starts, ends, dropped = _unit_spans(corpus, file, unit, cuts, scope)
+        left_out += dropped
         overlap = np.zeros((len(starts), *shape), dtype=np.int64)
         for (k, c), intervals in merged.items():
             for start, end in intervals:
@@ -141,4 +179,6 @@ def build_grid(
         all_ends,
         weights,
         all_overlap,
+        scope,
+        left_out,
     )

@@ -22,6 +22,30 @@ from qualcode.cli.options import format_option, respondents_option, transcripts_
     help="Unit of comparison: segments, or every character.",
 )
 @click.option(
+    "--units",
+    "scope",
+    type=click.Choice(["codable", "all"]),
+    default="codable",
+    show_default=True,
+    help="Count respondent speech only (codable), or every unit, interviewer turns, "
+    "headings and metadata included (all, as programs that count the whole source).",
+)
+@click.option(
+    "--bootstrap",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Add a 95% interval for every alpha from N bootstrap samples (e.g. 1000).",
+)
+@click.option(
+    "--seed",
+    default=0,
+    show_default=True,
+    type=int,
+    help="Seed of the bootstrap samples: the same seed gives the same intervals.",
+)
+@click.option(
     "--variable",
     default=None,
     metavar="ID",
@@ -53,12 +77,15 @@ from qualcode.cli.options import format_option, respondents_option, transcripts_
     type=click.Path(dir_okay=False, writable=True),
     help="Also write the disagreements to this CSV (one row per unit, a column per coder).",
 )
-@format_option("table", "json")
+@format_option("table", "json", "html")
 def agreement_command(
     codings: tuple[str, ...],
     transcripts: str,
     respondents: str | None,
     unit: str,
+    scope: str,
+    bootstrap: int,
+    seed: int,
     variable: str | None,
     codes: str | None,
     codebook: str | None,
@@ -69,18 +96,28 @@ def agreement_command(
     """Intercoder agreement of the coders in CODINGS (one or more codings CSVs).
 
     Every distinct value of the coder column is one coder; a CSV may hold
-    several. Per code: percent agreement, Cohen's kappa (two coders) and
-    Krippendorff's alpha; with --variable or --codes also Krippendorff's
-    nominal alpha over those codes, which exclude each other. The units
-    are all segments (or characters) of the transcripts every coder coded.
+    several. Per code: percent agreement, Cohen's kappa (two coders),
+    Fleiss' kappa, Gwet's AC1 and Krippendorff's alpha, judged against
+    Krippendorff's thresholds (0.800 reliable, 0.667 tentative); with
+    --variable or --codes the same over those codes, which exclude each
+    other. The units are the codable segments (respondent speech) of the
+    transcripts every coder coded; --units all counts every segment.
 
     \b
     Example:
       qualcode agreement anna.csv bram.csv --transcripts transcripts_sample
       qualcode agreement team.csv --transcripts transcripts_sample \\
           --variable PLANNING --codebook codebook/msm.yaml --format json
+      qualcode agreement team.csv --transcripts transcripts_sample \
+          --bootstrap 1000 --format html > agreement.html
     """
-    from qualcode.agreement import agreement, format_table, read_codings, variable_codes
+    from qualcode.agreement import (
+        agreement,
+        format_html,
+        format_table,
+        read_codings,
+        variable_codes,
+    )
     from qualcode.coding import write_codings_csv
     from qualcode.corpus import load_corpus
 
@@ -102,11 +139,21 @@ def agreement_command(
         domain = tuple(c.strip() for c in codes.split(",") if c.strip())
     corpus = load_corpus(transcripts, respondents=respondents)
     result = agreement(
-        read_codings(codings), corpus, unit=unit, domain=domain, codebook=book, files=files or None
+        read_codings(codings),
+        corpus,
+        unit=unit,
+        domain=domain,
+        codebook=book,
+        files=files or None,
+        units=scope,
+        bootstrap=bootstrap,
+        seed=seed,
     )
     if disagreements_out is not None:
         write_codings_csv(result.disagreements_frame(), disagreements_out)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    elif fmt == "html":
+        click.echo(format_html(result), nl=False)
     else:
         click.echo(format_table(result))
