@@ -137,12 +137,13 @@ def format_table(result: AgreementResult) -> str:
             "domain: not asked (pass --variable or --codes for codes that exclude each other)"
         )
     else:
-        d = result.domain
-        ci = f" (95% CI {_bounds(d.alpha_ci)})" if d.alpha_ci else ""
+        dom = result.domain
+        ci = f" (95% CI {_bounds(dom.alpha_ci)})" if dom.alpha_ci else ""
         lines.append(
-            f"domain ({', '.join(d.codes)}): alpha (nominal) {_number(d.alpha_nominal)}{ci}, "
-            f"{d.reliability}, over {d.n_units} {unit_word}, fleiss {_number(d.fleiss_kappa)}, "
-            f"AC1 {_number(d.ac1)}, {d.n_ambiguous} ambiguous"
+            f"domain ({', '.join(dom.codes)}): alpha (nominal) {_number(dom.alpha_nominal)}{ci}, "
+            f"{dom.reliability}, over {dom.n_units} {unit_word}, "
+            f"fleiss {_number(dom.fleiss_kappa)}, AC1 {_number(dom.ac1)}, "
+            f"{dom.n_ambiguous} ambiguous"
         )
     flagged = _flagged(result)
     if flagged:
@@ -228,12 +229,12 @@ def format_html(result: AgreementResult) -> str:
         + "</tbody></table></div>"
     )
     if result.domain is not None:
-        d = result.domain
+        dom = result.domain
         parts.append(
-            f'<p class="{d.reliability}">Codes that exclude each other '
-            f"({escape(', '.join(d.codes))}): nominal alpha {_number(d.alpha_nominal)} "
-            f"({d.reliability}) over {d.n_units} {word}; Fleiss' kappa "
-            f"{_number(d.fleiss_kappa)}; AC1 {_number(d.ac1)}.</p>"
+            f'<p class="{dom.reliability}">Codes that exclude each other '
+            f"({escape(', '.join(dom.codes))}): nominal alpha {_number(dom.alpha_nominal)} "
+            f"({dom.reliability}) over {dom.n_units} {word}; Fleiss' kappa "
+            f"{_number(dom.fleiss_kappa)}; AC1 {_number(dom.ac1)}.</p>"
         )
     flagged = _flagged(result)
     if flagged:
