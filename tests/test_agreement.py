@@ -501,10 +501,12 @@ def test_api_errors(thousand: Corpus) -> None:
         "codes that exclude each other need at least two codes; got PLANNING"
     )
     assert _api_error(thousand, [*anna, ("verslag.txt", 990, 1001, "PLANNING", "bram")]) == (
-        "codings row 1: end 1001 is past the end of verslag.txt (1000 characters)"
+        "codings, row 3: offsets 990-1001 do not fit verslag.txt (1000 characters); "
+        "a coding needs 0 <= start < end <= 1000"
     )
     assert _api_error(thousand, [*anna, ("verslag.txt", 10, 10, "PLANNING", "bram")]) == (
-        "codings row 1: start 10 is not before end 10; a coding spans at least one character"
+        "codings, row 3: offsets 10-10 do not fit verslag.txt (1000 characters); "
+        "a coding needs 0 <= start < end <= 1000"
     )
     assert _api_error(thousand, anna) == (
         "agreement needs at least two coders; found only 'anna' in the codings"

@@ -177,7 +177,8 @@ def test_cli_variable_with_codebook(tmp_path: Path, twelve: Corpus) -> None:
         (
             lambda f: f.assign(file="onbekend.txt"),
             "error: anna.csv, row 2: file 'onbekend.txt' is not a transcript in {folder}; "
-            "known files: verslag.txt (check --transcripts)\n",
+            "known files: verslag.txt (fix the file name, or read the transcripts the codings "
+            "were made on)\n",
         ),
         (
             lambda f: f.assign(text="iets anders"),

@@ -176,13 +176,13 @@ def test_codings_frame_with_text_column_is_accepted(analysis, codings, corpus, c
     [
         (
             {"file": "x.txt", "start": 0, "end": 3, "code": "GELD"},
-            "mini.csv, row 2: file x.txt is not in the corpus (mini); fix the file name or pass "
-            "the right --transcripts",
+            "mini.csv, row 2: file 'x.txt' is not a transcript in mini; known files: a.txt, "
+            "b.txt, c.txt (fix the file name, or read the transcripts the codings were made on)",
         ),
         (
             {"file": "b.txt", "start": 0, "end": 3, "code": "MONEY"},
-            "mini.csv, row 2: code 'MONEY' is not in codebook mini.yaml; fix the code id or add it "
-            "to the codebook",
+            "mini.csv, row 2: unknown code 'MONEY' in codebook 'mini' (see 'qualcode codebook "
+            "show' for all ids)",
         ),
         (
             {"file": "b.txt", "start": 5, "end": 500, "code": "GELD"},
@@ -191,8 +191,9 @@ def test_codings_frame_with_text_column_is_accepted(analysis, codings, corpus, c
         ),
         (
             {"file": "b.txt", "start": 0, "end": 7, "code": "GELD", "text": "Iets anders"},
-            "mini.csv, row 2: the text at b.txt 0-7 is not the coded text any more; the transcript "
-            "changed after coding: re-anchor or re-code before reporting",
+            "mini.csv, row 2: the coded text does not match b.txt at 0-7 ('Iets anders' vs "
+            "'Verslag'); the transcript changed after coding: re-anchor the codings in a project "
+            "(qualcode project import-codings) and export them again",
         ),
     ],
 )
@@ -206,7 +207,7 @@ def test_codings_without_required_columns(corpus, codebook) -> None:
     with pytest.raises(CodingError) as exc:
         Analysis(pd.DataFrame([{"file": "b.txt", "code": "GELD"}]), corpus, codebook)
     assert str(exc.value) == (
-        "codings: missing columns start, end; codings need file, start, end and code"
+        "codings: missing columns start, end; codings need file, start, end, code"
     )
 
 

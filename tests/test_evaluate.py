@@ -142,7 +142,10 @@ def test_codebook_rolls_codes_up(corpus) -> None:
     assert [(s.label, s.tp) for s in result.labels] == [("A", 1), ("B", 0)]
     with pytest.raises(CodingError) as err:
         evaluate(frame(corpus, [(0, "C", "", 1.0)], "auto"), gold, corpus, codebook=book)
-    assert str(err.value) == "predicted, row 2: code 'C' is not in the codebook"
+    assert str(err.value) == (
+        "predicted, row 2: unknown code 'C' in codebook 'b' (see 'qualcode codebook show' for "
+        "all ids)"
+    )
 
 
 def test_unknown_file(corpus) -> None:
@@ -151,8 +154,9 @@ def test_unknown_file(corpus) -> None:
     with pytest.raises(CodingError) as err:
         evaluate(pred, gold, corpus)
     assert str(err.value) == (
-        "predicted, row 2: file 'other.txt' is not in the transcripts folder; pass the folder "
-        "the codings were made on with --transcripts"
+        f"predicted, row 2: file 'other.txt' is not a transcript in {corpus.root}; known files: "
+        "t.txt (fix the file name, or read the transcripts the codings were made on) "
+        "(and 6 more refused rows)"
     )
 
 

@@ -466,13 +466,14 @@ def test_import_codings_refuses_every_bad_row_and_stores_nothing(project):
             source="anna.csv",
         )
     assert err.value.problems == (
-        "anna.csv, row 3: unknown file 'c.txt'; the project holds a.txt, b.txt (fix the name, "
-        "or refresh the project)",
+        f"anna.csv, row 3: file 'c.txt' is not a transcript in {project.corpus.root}; known "
+        "files: a.txt, b.txt (fix the file name, or read the transcripts the codings were made "
+        "on)",
         "anna.csv, row 4: unknown code 'GELDTEKORT' in codebook 'klein'; did you mean "
         "GELD_TEKORT? (see 'qualcode codebook show' for all ids)",
         f"anna.csv, row 5: text 'te weinig geld' is not at {s}-{e} of a.txt and occurs nowhere "
         "in it; fix the offsets or the text",
-        "anna.csv, row 6: empty coder; fill in who made the coding",
+        "anna.csv, row 6: the coder is empty; every coding needs a coder's name",
         "anna.csv, row 7: start 'x' is not a non-negative whole number (a character offset)",
     )
     assert str(err.value) == err.value.problems[0] + (

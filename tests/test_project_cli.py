@@ -94,8 +94,9 @@ def test_import_refuses_every_bad_row_and_changes_nothing(tmp_path, project_file
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        "error: CODINGS.csv, row 3: unknown file 'x.txt'; the project holds a.txt, b.txt (fix "
-        "the name, or refresh the project)",
+        f"error: CODINGS.csv, row 3: file 'x.txt' is not a transcript in "
+        f"{tmp_path / 'transcripts'}; known files: a.txt, b.txt (fix the file name, or read "
+        "the transcripts the codings were made on)",
         "error: CODINGS.csv, row 4: unknown code 'GELD' in codebook 'klein' (see 'qualcode "
         "codebook show' for all ids)",
         "error: CODINGS.csv, row 5: the span covers interviewer speech ('Interviewer' at 13-39); "

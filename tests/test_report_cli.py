@@ -153,8 +153,9 @@ def test_errors_exit_1_with_one_line(tmp_path: Path) -> None:
     code, _, stderr = run(*base, "--codings", str(bad))
     assert code == 1
     assert stderr == (
-        f"error: bad.csv, row 2: file nope.txt is not in the corpus ({SAMPLE}); "
-        "fix the file name or pass the right --transcripts\n"
+        f"error: bad.csv, row 2: file 'nope.txt' is not a transcript in {SAMPLE}; known files: "
+        "blik-op-werk.txt, cbs.md, coa.txt, cvte.docx, divosa.txt, duo.docx ... (fix the file "
+        "name, or read the transcripts the codings were made on)\n"
     )
     code, _, stderr = run(*base, "--codings", str(GOLD), "--compare", "sector")
     assert code == 1 and stderr.startswith("error: cannot group by 'sector': no such column")

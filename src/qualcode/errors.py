@@ -10,6 +10,7 @@ Hierarchy::
     ├── CorpusError        reading interview records and the respondents table
     ├── CodebookError      loading and validating a codebook
     ├── CodingError        codings CSVs, offsets, auto-coding input
+    │   └── CodingsRefused one line per refused row of a codings table
     ├── StoreError         the project store (SQLite file)
     ├── ReviewError        checking quotes of a draft report
     └── InteropError       REFI-QDA import and export
@@ -20,9 +21,12 @@ says how to fix it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 __all__ = [
     "CodebookError",
     "CodingError",
+    "CodingsRefused",
     "CorpusError",
     "InteropError",
     "QualcodeError",
@@ -45,6 +49,26 @@ class CodebookError(QualcodeError):
 
 class CodingError(QualcodeError):
     """Codings (a CSV, offsets, a code id) do not fit the corpus or codebook."""
+
+
+class CodingsRefused(CodingError):
+    """Rows of a codings table refused; ``problems`` holds one line per refused row.
+
+    The message is the first row's problem and how many more rows were
+    refused, then *note* (what happened as a result, such as "nothing was
+    imported") when given.
+    """
+
+    def __init__(self, problems: Sequence[str], *, note: str = "") -> None:
+        self.problems = tuple(problems)
+        self.note = note
+        more = len(self.problems) - 1
+        if more:
+            tail = f" (and {more} more refused row{'s' if more > 1 else ''}"
+            tail += f"; {note})" if note else ")"
+        else:
+            tail = f"; {note}" if note else ""
+        super().__init__(self.problems[0] + tail)
 
 
 class StoreError(QualcodeError):

@@ -24,7 +24,6 @@ column, or the codebook's tree when one is given); codes of other dimensions
 
 from __future__ import annotations
 
-import bisect
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -255,51 +254,57 @@ def _segments(
     return segments, by_file
 
 
-def _overlapping(segments: list[_Segment], index: list[int], start: int, end: int) -> list[int]:
-    starts = [segments[i].start for i in index]
-    first = max(bisect.bisect_right(starts, start) - 1, 0)
-    out = []
-    for i in index[first:]:
-        seg = segments[i]
-        if seg.start >= end and end > start:
-            break
-        if seg.start < end and start < seg.end or (start == end and seg.start <= start < seg.end):
-            out.append(i)
-    return out
-
-
 def _map_codings(
     frame: pd.DataFrame,
     name: str,
     labels: _Labels,
     segments: list[_Segment],
-    by_file: dict[str, list[int]],
+    corpus: Corpus,
     only: frozenset[str] | None = None,
 ) -> list[dict[str, float]]:
     """Per segment: label -> summed score of the codings in *frame* that overlap it.
 
-    With *only*, rows of other files (transcripts left out of the evaluation) are ignored.
+    Every row is checked first (the one codings check of every command). With
+    *only*, rows of other files (transcripts left out of the evaluation) are ignored.
     """
+    import pandas as pd
+
+    from qualcode.coding.codings import SOURCE_COLUMNS, check_codings, overlaps
+
+    if not all(c in frame.columns for c in SOURCE_COLUMNS):
+        frame = frame.assign(source=name, row=np.arange(len(frame), dtype=np.int64) + 2)
+    if only is not None:
+        frame = frame[frame["file"].map(lambda f: str(f).strip()).isin(only)]
+    if "variable" not in frame.columns and labels.codebook is None:
+        raise CodingError(f"{name}: no 'variable' column; give the codebook to roll codes up")
+    checked = check_codings(frame, corpus, codebook=labels.codebook, source=name)
+    variables = checked["variable"].astype(str) if "variable" in checked.columns else None
+    names = [
+        labels.label(code, "" if variables is None else variables.iat[k])
+        for k, code in enumerate(checked["code"])
+    ]
+    coding, segment, _ = overlaps(
+        checked["file"].to_numpy(dtype=object),
+        checked["start"].to_numpy(),
+        checked["end"].to_numpy(),
+        np.array([s.file for s in segments], dtype=object),
+        np.fromiter((s.start for s in segments), dtype=np.int64, count=len(segments)),
+        np.fromiter((s.end for s in segments), dtype=np.int64, count=len(segments)),
+    )
+    sums = (
+        pd.DataFrame(
+            {
+                "segment": segment,
+                "label": np.asarray(names, dtype=object)[coding],
+                "score": checked["score"].to_numpy(dtype=float)[coding],
+            }
+        )
+        .groupby(["segment", "label"], sort=False)["score"]
+        .sum()
+    )
     out: list[dict[str, float]] = [{} for _ in segments]
-    has_variable = "variable" in frame.columns
-    if not has_variable and labels.codebook is None:
-        raise CodingError(f"{name}: no 'variable' column; pass --codebook to roll codes up")
-    for row_number, r in enumerate(frame.itertuples(index=False), start=2):
-        file = str(r.file)
-        if only is not None and file not in only:
-            continue
-        if file not in by_file:
-            raise CodingError(
-                f"{name}, row {row_number}: file {file!r} is not in the transcripts folder; "
-                "pass the folder the codings were made on with --transcripts"
-            )
-        code = str(r.code)
-        if labels.codebook is not None and code not in labels.codebook:
-            raise CodingError(f"{name}, row {row_number}: code {code!r} is not in the codebook")
-        label = labels.label(code, str(r.variable) if has_variable else "")
-        score = float(getattr(r, "score", 1.0))
-        for i in _overlapping(segments, by_file[file], int(r.start), int(r.end)):
-            out[i][label] = out[i].get(label, 0.0) + score
+    for (i, label), score in sums.items():
+        out[int(i)][str(label)] = float(score)
     return out
 
 
@@ -431,8 +436,8 @@ def evaluate(
     labels = _Labels([predicted, gold], codebook)
     segments, by_file = _segments(corpus, unit, files)
     only = frozenset(by_file) if files is not None else None
-    pred_map = _map_codings(predicted, names[0], labels, segments, by_file, only)
-    gold_map = _map_codings(gold, names[1], labels, segments, by_file, only)
+    pred_map = _map_codings(predicted, names[0], labels, segments, corpus, only)
+    gold_map = _map_codings(gold, names[1], labels, segments, corpus, only)
     tally = _Tally.empty(len(labels.order), len(labels.variables))
     for g, p in zip(gold_map, pred_map, strict=True):
         tally.add(g, p, labels.order)
@@ -451,9 +456,9 @@ def evaluate_files(
 ) -> Evaluation:
     """:func:`evaluate` on two codings CSVs; *transcripts* defaults to the gold file's folder."""
     from qualcode.codebook import load_codebook
-    from qualcode.coding.csvio import read_codings_csv
+    from qualcode.coding.codings import read_codings
 
-    pred_frame = read_codings_csv(predicted)
+    pred_frame = read_codings(predicted)
     gold_frame, corpus = _gold_and_corpus(gold, transcripts, respondents)
     book = load_codebook(codebook) if codebook is not None else None
     return evaluate(
@@ -485,10 +490,10 @@ def cross_validate(
     from qualcode.coding.autocoder import CodeGroups, Selection, autocode
 
     labels = _Labels([gold], codebook)
-    segments, by_file = _segments(corpus, unit)
-    gold_map = _map_codings(gold, "gold", labels, segments, by_file)
+    segments, _ = _segments(corpus, unit)
+    gold_map = _map_codings(gold, "gold", labels, segments, corpus)
     raw = autocode(corpus, codebook, unit=unit, selection=Selection(0.0, 0.0, 0.0))
-    scores = _score_matrix(raw, codebook, segments, by_file)
+    scores = _score_matrix(raw, codebook, segments)
     groups = CodeGroups.of(codebook)
     organisations = sorted({s.organisation for s in segments})
     org_index = {o: i for i, o in enumerate(organisations)}
@@ -573,25 +578,23 @@ def _gold_and_corpus(
     gold: str | Path, transcripts: str | Path | None, respondents: str | Path | None
 ) -> tuple[pd.DataFrame, Corpus]:
     """The gold codings CSV, and the corpus it was coded on (default: the gold's folder)."""
-    from qualcode.coding.csvio import read_codings_csv
+    from qualcode.coding.codings import read_codings
     from qualcode.corpus import load_corpus
 
-    frame = read_codings_csv(gold)
+    frame = read_codings(gold)
     folder = Path(transcripts) if transcripts is not None else Path(gold).parent
     return frame, load_corpus(folder, respondents=respondents)
 
 
 def _score_matrix(
-    codings: Sequence[Any],
-    codebook: Codebook,
-    segments: list[_Segment],
-    by_file: dict[str, list[int]],
+    codings: Sequence[Any], codebook: Codebook, segments: list[_Segment]
 ) -> npt.NDArray[np.float64]:
     """Segments x codes (codebook order): the scores of the codings made on each segment."""
     index = {c.id: i for i, c in enumerate(codebook.codes)}
+    at = {(s.file, s.start, s.end): i for i, s in enumerate(segments)}
     scores = np.zeros((len(segments), len(index)), dtype=np.float64)
     for c in codings:
-        for i in _overlapping(segments, by_file[c.file], c.start, c.end):
-            if segments[i].start == c.start and segments[i].end == c.end:
-                scores[i, index[c.code]] += c.score
+        i = at.get((c.file, c.start, c.end))
+        if i is not None:
+            scores[i, index[c.code]] += c.score
     return scores

@@ -19,7 +19,7 @@ from qualcode.agreement.coefficients import (
     krippendorff_alpha,
     percent_agreement,
 )
-from qualcode.agreement.inputs import CheckedCodings, check_codings
+from qualcode.agreement.inputs import CheckedCodings, codings_to_compare
 from qualcode.agreement.result import (
     AgreementResult,
     CodeAgreement,
@@ -242,7 +242,7 @@ def agreement(
         raise CodingError(f"unknown units {units!r}; choose one of: {', '.join(UNIT_SCOPES)}")
     if bootstrap < 0:
         raise CodingError(f"the number of bootstrap samples must be 0 or more, got {bootstrap}")
-    checked = check_codings(codings, corpus)
+    checked = codings_to_compare(codings, corpus)
     n_codings = {coder: checked.coders.count(coder) for coder in checked.coder_order}
     domain_codes = _check_codes(domain, checked, codebook) if domain is not None else None
     if domain_codes is not None and len(domain_codes) < 2:

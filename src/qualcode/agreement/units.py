@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from qualcode.agreement.inputs import CheckedCodings
+from qualcode.coding.codings import overlaps
 from qualcode.corpus import Corpus
 from qualcode.corpus.segments import respondent_spans
 
@@ -150,15 +151,20 @@ def build_grid(
         starts, ends, dropped = _unit_spans(corpus, file, unit, cuts, scope)
         left_out += dropped
         overlap = np.zeros((len(starts), *shape), dtype=np.int64)
-        for (k, c), intervals in merged.items():
-            for start, end in intervals:
-                first = int(np.searchsorted(ends, start, side="right"))
-                last = int(np.searchsorted(starts, end, side="left"))
-                if first < last:
-                    covered = np.minimum(ends[first:last], end) - np.maximum(
-                        starts[first:last], start
-                    )
-                    overlap[first:last, k, c] += np.maximum(covered, 0)
+        keys = [key for key, intervals in merged.items() for _ in intervals]
+        spans_of = [span for intervals in merged.values() for span in intervals]
+        if keys:
+            lo, hi = np.asarray(spans_of, dtype=np.int64).T
+            coding, unit_ix, shared = overlaps(
+                np.full(len(keys), file, dtype=object),
+                lo,
+                hi,
+                np.full(len(starts), file, dtype=object),
+                starts,
+                ends,
+            )
+            coder_ix, code_ix = np.asarray(keys, dtype=np.int64).T
+            np.add.at(overlap, (unit_ix, coder_ix[coding], code_ix[coding]), shared)
         parts.append((position, starts, ends, overlap))
     if parts:
         file_ix = np.concatenate([np.full(len(s), p, dtype=np.int64) for p, s, _, _ in parts])

@@ -7,7 +7,7 @@ Pandas in, pandas out. Start with :class:`Analysis`::
     analysis.quotes("REPRESENTATIE")
 """
 
-from qualcode.analysis.codings import check_codings, map_to_segments, segment_table
+from qualcode.analysis.codings import codings_with_variables, map_to_segments, segment_table
 from qualcode.analysis.core import Analysis, Reach
 from qualcode.analysis.matrix import COMPARE_MEASURES
 from qualcode.analysis.quotes import QUOTE_COLUMNS, Quote, quote_frame, quotes_of, speech_spans
@@ -18,7 +18,7 @@ __all__ = [
     "Analysis",
     "Quote",
     "Reach",
-    "check_codings",
+    "codings_with_variables",
     "map_to_segments",
     "quote_frame",
     "quotes_of",

@@ -13,7 +13,7 @@ import pandas as pd
 from qualcode.analysis import frequencies as _freq
 from qualcode.analysis import matrix as _matrix
 from qualcode.analysis.codings import (
-    check_codings,
+    codings_with_variables,
     map_to_segments,
     segment_table,
     transcript_table,
@@ -77,7 +77,7 @@ class Analysis:
         self.corpus = corpus
         self.codebook = codebook
         self.unit = unit
-        self.codings = check_codings(codings, corpus, codebook, source=source)
+        self.codings = codings_with_variables(codings, corpus, codebook, source=source)
         self.transcripts = transcript_table(corpus)
         self.segments = segment_table(corpus, unit=unit)
         self.segment_codes = map_to_segments(self.codings, self.segments, corpus)
@@ -86,10 +86,10 @@ class Analysis:
     def from_csv(
         cls, path: str | Path, corpus: Corpus, codebook: Codebook, *, unit: str = "paragraph"
     ) -> Analysis:
-        """An analysis of the codings CSV at *path* (read with ``read_codings_csv``)."""
-        from qualcode.coding import read_codings_csv
+        """An analysis of the codings CSV at *path* (read with ``read_codings``)."""
+        from qualcode.coding.codings import read_codings
 
-        return cls(read_codings_csv(path), corpus, codebook, unit=unit, source=Path(path).name)
+        return cls(read_codings(path), corpus, codebook, unit=unit, source=Path(path).name)
 
     @classmethod
     def from_project(

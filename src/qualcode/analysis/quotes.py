@@ -119,7 +119,7 @@ def quote_frame(
 ) -> pd.DataFrame:
     """The quotes for *codes*, one row per merged span and code, in ``QUOTE_COLUMNS``.
 
-    *codings* comes from ``check_codings``. With *group* ``variable`` codings
+    *codings* comes from ``codings_with_variables``. With *group* ``variable`` codings
     are merged per variable instead (a passage coded with two sub-codes of one
     variable is then one quote, its ``code`` the variable's id). Rows come in
     codebook order of their code, then by file and position.

@@ -1,4 +1,4 @@
-"""Reading and writing the codings CSV (see ``CODINGS_COLUMNS`` for the contract)."""
+"""Writing the codings CSV (see ``CODINGS_COLUMNS`` for the contract); reading is in ``codings``."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from qualcode.coding.model import CODINGS_COLUMNS, REQUIRED_IMPORT_COLUMNS, Coding
+from qualcode.coding.codings import read_codings_csv
+from qualcode.coding.model import CODINGS_COLUMNS, Coding
 from qualcode.corpus import Corpus
-from qualcode.errors import CodingError
 
 __all__ = ["codings_frame", "frame_to_codings", "read_codings_csv", "write_codings_csv"]
 
@@ -60,49 +60,6 @@ def write_codings_csv(frame: pd.DataFrame, path: str | Path) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def read_codings_csv(
-    path: str | Path, *, required: Iterable[str] = REQUIRED_IMPORT_COLUMNS, offsets: bool = True
-) -> pd.DataFrame:
-    """Read a codings CSV; ``start``/``end`` become integers.
-
-    Raises ``CodingError`` naming the file (and row) when the file is missing,
-    lacks a required column, or has offsets that are not whole numbers. With
-    ``offsets=False`` the offsets stay text, for a caller that checks every row.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise CodingError(f"{path}: codings file not found")
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except pd.errors.EmptyDataError:
-        raise CodingError(
-            f"{path.name}: the codings file is empty; expected a header with {', '.join(required)}"
-        ) from None
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise CodingError(f"{path.name}: not a readable CSV ({str(exc).splitlines()[0]})") from None
-    frame.columns = [c.strip().lower() for c in frame.columns]
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise CodingError(
-            f"{path.name}: missing column{'s' if len(missing) > 1 else ''} "
-            f"{', '.join(missing)}; a codings CSV needs {', '.join(required)}"
-        )
-    for col in ("start", "end"):
-        if col not in frame.columns or not offsets:
-            continue
-        bad = ~frame[col].str.strip().str.fullmatch(r"\d+")
-        if bad.any():
-            row = int(bad.idxmax()) + 2
-            raise CodingError(
-                f"{path.name}, row {row}: {col} {frame.at[bad.idxmax(), col]!r} is not a "
-                "non-negative whole number (a character offset)"
-            )
-        frame[col] = frame[col].astype(int)
-    if "score" in frame.columns:
-        frame["score"] = pd.to_numeric(frame["score"].replace("", "1"), errors="coerce").fillna(1.0)
-    return frame
 
 
 def frame_to_codings(frame: pd.DataFrame) -> list[Coding]:

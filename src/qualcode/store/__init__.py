@@ -4,7 +4,8 @@
 ``schema`` holds the versioned migrations.
 """
 
-from qualcode.store.imports import CodingsRefused, ImportResult
+from qualcode.errors import CodingsRefused
+from qualcode.store.imports import ImportResult
 from qualcode.store.project import Project
 from qualcode.store.records import STATUSES, LogEntry, Memo, ProjectInfo, StoredCoding
 from qualcode.store.refresh import Orphan, RefreshResult

@@ -1,34 +1,33 @@
 """Checking codings from elsewhere (a codings CSV, the auto-coder) before they are stored.
 
-Every row is checked against the project's transcripts and codebook before
-anything is written; one refused row refuses the whole import, and the error
-lists every refused row, one line each.
+Every row is checked against the project's transcripts and codebook (by the
+one codings check, :mod:`qualcode.coding.codings`) and must cover respondent
+speech, before anything is written; one refused row refuses the whole
+import, and the error lists every refused row, one line each.
 """
 
 from __future__ import annotations
 
-import numbers
-from collections.abc import Callable, Container, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from qualcode.codebook import Codebook
+from qualcode.coding.codings import check_codings
 from qualcode.coding.model import REQUIRED_IMPORT_COLUMNS, Coding
-from qualcode.coding.reanchor import Anchor, nearest_occurrence
-from qualcode.corpus import Corpus, Transcript, normalise
-from qualcode.errors import CodingError
+from qualcode.coding.reanchor import Anchor
+from qualcode.corpus import Corpus
+from qualcode.errors import CodingError, CodingsRefused
 from qualcode.store.records import NewCoding
-from qualcode.store.texts import check_code, check_span
+from qualcode.store.texts import check_span
 
 __all__ = [
     "AUTO_CODER",
     "CodingsRefused",
     "ImportResult",
-    "IncomingRow",
     "coder_name",
     "prepare",
-    "rows_of",
 ]
 
 #: The coder name of the automatic coder; its codings are suggestions.
@@ -50,16 +49,6 @@ def coder_name(coder: str, *, manual: bool = True) -> str:
     return name
 
 
-class CodingsRefused(CodingError):
-    """An import refused because of one or more rows; ``problems`` holds one line per row."""
-
-    def __init__(self, problems: Sequence[str]) -> None:
-        self.problems = tuple(problems)
-        more = len(self.problems) - 1
-        suffix = f" (and {more} more refused row{'s' if more > 1 else ''}; nothing was imported)"
-        super().__init__(self.problems[0] + (suffix if more else "; nothing was imported"))
-
-
 @dataclass(frozen=True)
 class ImportResult:
     """What an import did: rows stored, rows already present, rows moved to their text."""
@@ -70,184 +59,79 @@ class ImportResult:
     ids: tuple[int, ...] = field(default=(), repr=False)
 
 
-@dataclass(frozen=True)
-class IncomingRow:
-    """One coding offered for import, with where it came from (``where``) for messages."""
-
-    where: str
-    file: str
-    start: int
-    end: int
-    code: str
-    coder: str
-    score: float = 1.0
-    evidence: str = ""
-    memo: str = ""
-    text: str | None = None
-    problem: str = ""
-
-
-def rows_of(data: pd.DataFrame | Iterable[Coding], *, source: str) -> list[IncomingRow]:
-    """Incoming rows from a codings frame (the CSV contract) or from ``Coding`` records.
-
-    Raises ``CodingError`` when a frame lacks a required column.
-    """
-    if not isinstance(data, pd.DataFrame):
-        return [
-            IncomingRow(
-                f"{source}, coding {i}",
-                c.file,
-                c.start,
-                c.end,
-                c.code,
-                c.coder,
-                float(c.score),
-                c.evidence,
-                c.memo,
-            )
-            for i, c in enumerate(data, start=1)
-        ]
-    missing = [c for c in REQUIRED_IMPORT_COLUMNS if c not in data.columns]
-    if missing:
-        raise CodingError(
-            f"{source}: missing column{'s' if len(missing) > 1 else ''} "
-            f"{', '.join(missing)}; codings need {', '.join(REQUIRED_IMPORT_COLUMNS)}"
-        )
-    has = set(data.columns)
-    rows = []
-    for i, r in enumerate(data.to_dict(orient="records")):
-        line = i + 2  # the line in the CSV, its header being line 1
-        text = r.get("text") if "text" in has else None
-        where = f"{source}, row {line}"
-        start, end = _offset(r["start"]), _offset(r["end"])
-        problem = ""
-        if start is None or end is None:
-            bad = r["start"] if start is None else r["end"]
-            problem = (
-                f"{where}: {'start' if start is None else 'end'} {bad!r} is not a "
-                "non-negative whole number (a character offset)"
-            )
-        rows.append(
-            IncomingRow(
-                where=where,
-                file=_str(r["file"]).strip(),
-                start=start or 0,
-                end=end or 0,
-                code=_str(r["code"]).strip(),
-                coder=_str(r["coder"]).strip(),
-                score=_score(r.get("score")),
-                evidence=_str(r.get("evidence")),
-                memo=_str(r.get("memo")),
-                text=None if text is None or _str(text) == "" else str(text),
-                problem=problem,
-            )
-        )
-    return rows
-
-
-def _str(value: object) -> str:
-    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
-
-
-def _offset(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, numbers.Integral) or (isinstance(value, float) and value.is_integer()):
-        number = int(value)
-        return number if number >= 0 else None
-    text = _str(value).strip()
-    return int(text) if text.isdigit() else None
-
-
-def _score(value: object) -> float:
-    try:
-        score = float(_str(value) or 1.0)  # type: ignore[arg-type]
-    except ValueError:
-        return 1.0
-    return 1.0 if score != score else score
-
-
-def _place(row: IncomingRow, t: Transcript) -> tuple[int, int, bool]:
-    """The row's span in *t*: its offsets, or where its ``text`` is (then ``True``)."""
-    if row.text is None:
-        return row.start, row.end, False
-    text = normalise(row.text)
-    if t.text[row.start : row.end] == text and row.end <= len(t.text):
-        return row.start, row.end, False
-    found = nearest_occurrence(t.text, text, near=row.start)
-    if found is None:
-        short = text if len(text) <= 40 else text[:37] + "..."
-        raise CodingError(
-            f"{row.where}: text {short!r} is not at {row.start}-{row.end} of {row.file} and "
-            "occurs nowhere in it; fix the offsets or the text"
-        )
-    return found, found + len(text), True
-
-
 def prepare(
-    rows: Iterable[IncomingRow],
+    codings: pd.DataFrame | Iterable[Coding],
     corpus: Corpus,
-    codes: Container[str],
-    codebook: Callable[[], Codebook],
+    codebook: Codebook,
     existing: set[Key],
     *,
+    source: str,
+    coder: str | None = None,
     status_for: dict[str, str] | None = None,
 ) -> tuple[list[NewCoding], int, int]:
-    """Check every row; the codings to store, the number already present and re-anchored.
+    """Check every coding; the codings to store, the number already present and re-anchored.
 
-    *codes* are the valid code ids; *codebook* gives the codebook for wording errors.
-
-    A row by the auto-coder becomes a suggestion, any other an active manual
-    coding (*status_for* may map coder names to a status). Raises
-    ``CodingsRefused`` listing every refused row.
+    *codings* is a frame in the codings CSV contract or ``Coding`` records,
+    named *source* in messages; *coder*, when given, replaces every row's
+    coder. Rows are checked by :func:`qualcode.coding.codings.check_codings`
+    (a row whose ``text`` is not at its offsets moves to the nearest place
+    where it is), then each span must be respondent speech. A row by the
+    auto-coder becomes a suggestion, any other an active manual coding
+    (*status_for* may map coder names to a status). Raises ``CodingsRefused``
+    listing every refused row.
     """
-    problems: list[str] = []
+    if coder is not None and isinstance(codings, pd.DataFrame):
+        codings = codings.assign(coder=coder)
+    elif coder is not None:
+        codings = [replace(c, coder=coder) for c in codings]
+    problems: dict[int, str] = {}
+    checked = check_codings(
+        codings,
+        corpus,
+        codebook=codebook,
+        required=REQUIRED_IMPORT_COLUMNS,
+        reanchor=True,
+        source=source,
+        refused=problems,
+    )
+    has = set(checked.columns)
     out: list[NewCoding] = []
     seen = set(existing)
     skipped = moved = 0
-    files = set(corpus.files)
-    for row in rows:
+    for position, r in zip(checked.index, checked.to_dict(orient="records"), strict=True):
+        t = corpus.get(r["file"])
         try:
-            if row.problem:
-                raise CodingError(row.problem)
-            if not row.coder:
-                raise CodingError(f"{row.where}: empty coder; fill in who made the coding")
-            if row.file not in files:
-                known = ", ".join(sorted(files)[:6]) + (" ..." if len(files) > 6 else "")
-                raise CodingError(
-                    f"{row.where}: unknown file {row.file!r}; the project holds "
-                    f"{known} (fix the name, or refresh the project)"
-                )
-            check_code(row.code, known=codes, codebook=codebook, where=row.where)
-            t = corpus.get(row.file)
-            start, end, reanchored = _place(row, t)
-            check_span(t, start, end, where=row.where)
+            check_span(t, r["start"], r["end"], where=r["where"])
         except CodingError as exc:
-            problems.append(str(exc))
+            problems[int(position)] = str(exc)
             continue
-        key = (row.file, start, end, row.code, row.coder)
+        key = (r["file"], r["start"], r["end"], r["code"], r["coder"])
         if key in seen:
             skipped += 1
             continue
         seen.add(key)
-        moved += reanchored
-        auto = row.coder == AUTO_CODER
-        status = (status_for or {}).get(row.coder, "suggested" if auto else "active")
+        moved += bool(r["reanchored"])
+        auto = r["coder"] == AUTO_CODER
+        status = (status_for or {}).get(r["coder"], "suggested" if auto else "active")
         out.append(
             NewCoding(
-                file=row.file,
-                start=start,
-                end=end,
-                code=row.code,
-                coder=row.coder,
+                file=r["file"],
+                start=r["start"],
+                end=r["end"],
+                code=r["code"],
+                coder=r["coder"],
                 origin="auto" if status == "suggested" else "manual",
                 status=status,
-                anchor=Anchor.of(t.text, start, end),
-                score=row.score,
-                evidence=row.evidence,
-                memo=row.memo,
+                anchor=Anchor.of(t.text, r["start"], r["end"]),
+                score=float(r["score"]),
+                evidence=_text(r["evidence"]) if "evidence" in has else "",
+                memo=_text(r["memo"]) if "memo" in has else "",
             )
         )
     if problems:
-        raise CodingsRefused(problems)
+        raise CodingsRefused([problems[k] for k in sorted(problems)], note="nothing was imported")
     return out, skipped, moved
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)

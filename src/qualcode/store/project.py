@@ -16,14 +16,13 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 
 import pandas as pd
 
 from qualcode.codebook import Codebook, load_codebook, parse_codebook
-from qualcode.coding.csvio import read_codings_csv
+from qualcode.coding.codings import read_codings
 from qualcode.coding.model import Coding
 from qualcode.coding.reanchor import FUZZY_THRESHOLD, Anchor
 from qualcode.corpus import Corpus, Segment, Transcript
@@ -36,7 +35,6 @@ from qualcode.store.imports import (
     ImportResult,
     coder_name,
     prepare,
-    rows_of,
 )
 from qualcode.store.records import NewCoding, ProjectInfo, StoredCoding, check_statuses
 from qualcode.store.refresh import RefreshResult, refresh_project
@@ -451,11 +449,12 @@ class Project:
 
     def _import(
         self,
-        rows: list,
+        codings: pd.DataFrame | Iterable[Coding],
         *,
         action: str,
         who: str,
         source: str,
+        coder: str | None = None,
         status_for: dict[str, str] | None = None,
     ) -> ImportResult:
         with self._db.transaction():
@@ -464,11 +463,12 @@ class Project:
                 for c in self._db.codings(statuses=("active", "suggested", "accepted", "rejected"))
             }
             new, skipped, moved = prepare(
-                rows,
+                codings,
                 self.corpus,
-                self.variables(),
-                lambda: self.codebook,
+                self.codebook,
                 existing,
+                source=source,
+                coder=coder,
                 status_for=status_for,
             )
             ids = self._db.add_codings(new)
@@ -497,10 +497,9 @@ class Project:
         """
         if isinstance(codings, str | Path):
             source = source or Path(codings).name
-            codings = read_codings_csv(codings, offsets=False)
+            codings = read_codings(codings)
         source = source or "codings"
-        rows = rows_of(codings, source=source)
-        return self._import(rows, action="import-codings", who=who(), source=source)
+        return self._import(codings, action="import-codings", who=who(), source=source)
 
     def import_suggestions(
         self, codings: pd.DataFrame | Iterable[Coding], *, coder: str = AUTO_CODER
@@ -511,12 +510,12 @@ class Project:
         the auto-coder adds only new ones.
         """
         coder = coder_name(coder, manual=False)
-        rows = [replace(r, coder=coder) for r in rows_of(codings, source="suggestions")]
         return self._import(
-            rows,
+            codings,
             action="import-suggestions",
             who=coder,
             source="suggestions",
+            coder=coder,
             status_for={coder: "suggested"},
         )
 
