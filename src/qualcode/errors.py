@@ -13,7 +13,8 @@ Hierarchy::
     │   └── CodingsRefused one line per refused row of a codings table
     ├── StoreError         the project store (SQLite file)
     ├── ReviewError        checking quotes of a draft report
-    └── InteropError       REFI-QDA import and export
+    ├── InteropError       REFI-QDA import and export
+    └── OutputError        an output file that must not or cannot be written
 
 A message names the thing (file, line or row, code id), says what is wrong and
 says how to fix it.
@@ -29,6 +30,7 @@ __all__ = [
     "CodingsRefused",
     "CorpusError",
     "InteropError",
+    "OutputError",
     "QualcodeError",
     "ReviewError",
     "StoreError",
@@ -81,3 +83,7 @@ class ReviewError(QualcodeError):
 
 class InteropError(QualcodeError):
     """A REFI-QDA file cannot be imported or exported."""
+
+
+class OutputError(QualcodeError):
+    """An output path is one of the inputs, not a regular file, or cannot be written."""

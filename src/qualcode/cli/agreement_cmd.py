@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
 from qualcode.cli import main
 from qualcode.cli.options import format_option, respondents_option, transcripts_option
+from qualcode.files.output import check_output
 
 
 @main.command("agreement")
@@ -127,6 +129,8 @@ def agreement_command(
         raise click.UsageError(
             "--variable needs --codebook: the codebook says which codes are under the variable"
         )
+    if disagreements_out is not None:  # refused before the work, not after it
+        check_output(disagreements_out, inputs=codings)
     book = None
     if codebook is not None:
         from qualcode.codebook import load_codebook
@@ -150,7 +154,10 @@ def agreement_command(
         seed=seed,
     )
     if disagreements_out is not None:
-        write_codings_csv(result.disagreements_frame(), disagreements_out)
+        inputs: list[str | Path] = [*codings, *corpus.sources()]
+        if codebook is not None:
+            inputs.append(codebook)
+        write_codings_csv(result.disagreements_frame(), disagreements_out, inputs=inputs)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     elif fmt == "html":

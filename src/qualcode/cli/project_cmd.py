@@ -113,7 +113,7 @@ def export_command(db: str, out: str, coder: str | None, status: str) -> None:
     """
     with Project.open(db) as project:
         frame = project.codings(coder=coder, status=None if status == "all" else status)
-    write_codings_csv(frame, out)
+    write_codings_csv(frame, out, inputs=(db,))
     click.echo(f"wrote {len(frame)} codings to {out}")
 
 

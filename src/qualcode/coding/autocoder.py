@@ -494,5 +494,5 @@ def autocode_corpus(
         stream = wrap(iter(stream))
     codings = [c for _, coded in stream for c in coded]
     frame = codings_frame(codings, corpus, variable_of=codebook.variable_of)
-    write_codings_csv(frame, out)
+    write_codings_csv(frame, out, inputs=(*corpus.sources(), codebook.path))
     return frame

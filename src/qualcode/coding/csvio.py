@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -13,6 +11,7 @@ import pandas as pd
 from qualcode.coding.codings import read_codings_csv
 from qualcode.coding.model import CODINGS_COLUMNS, Coding
 from qualcode.corpus import Corpus
+from qualcode.files.output import open_output, write_failure
 
 __all__ = ["codings_frame", "frame_to_codings", "read_codings_csv", "write_codings_csv"]
 
@@ -48,18 +47,22 @@ def codings_frame(
     return pd.DataFrame.from_records(rows, columns=list(CODINGS_COLUMNS))
 
 
-def write_codings_csv(frame: pd.DataFrame, path: str | Path) -> None:
-    """Write *frame* as a UTF-8 codings CSV; the file appears whole or not at all."""
+def write_codings_csv(
+    frame: pd.DataFrame, path: str | Path, *, inputs: Iterable[str | Path] = ()
+) -> None:
+    """Write *frame* as a UTF-8 codings CSV; the file appears whole or not at all.
+
+    A missing folder is made. Raises ``OutputError`` when *path* is one of *inputs*
+    (the files the codings were made from) or cannot be written
+    (see :mod:`qualcode.files.output`).
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            frame.to_csv(fh, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_failure(path, exc) from None
+    with open_output(path, inputs=inputs, text=True) as fh:
+        frame.to_csv(fh, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
 
 
 def frame_to_codings(frame: pd.DataFrame) -> list[Coding]:

@@ -55,6 +55,17 @@ class Corpus:
         """The file names of the transcripts."""
         return tuple(t.file for t in self.transcripts)
 
+    def sources(self) -> tuple[Path, ...]:
+        """Every file this corpus was read from (transcripts, unreadable ones, the table).
+
+        These are the inputs an output must never replace.
+        """
+        names = {t.file for t in self.transcripts} | {e.file for e in self.errors if e.file}
+        paths = [self.root / name for name in sorted(names)]
+        if self.respondents is not None:
+            paths.append(self.respondents.path)
+        return tuple(paths)
+
     def get(self, file: str) -> Transcript:
         """The transcript read from *file* (its name in the folder)."""
         try:

@@ -10,9 +10,7 @@ what is read.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterable
@@ -21,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from types import TracebackType
 
 from qualcode.errors import InteropError
+from qualcode.files.output import open_output
 
 __all__ = ["Archive", "Limits", "SOURCES_FOLDER", "write_archive"]
 
@@ -221,27 +220,21 @@ def write_archive(
     qde: bytes,
     sources: Iterable[tuple[str, bytes]],
     extra: Iterable[tuple[str, bytes]] = (),
+    inputs: Iterable[str | Path] = (),
 ) -> None:
     """Write a ``.qdpx`` at *path*: ``project.qde`` and each ``(file name, bytes)`` in ``sources/``.
 
     *extra* are ``(member name, bytes)`` written after them, as they are named.
 
-    The archive is written to a temporary file beside *path* and moved into place,
-    so a failed export leaves any earlier file untouched.
+    The archive is written by :func:`qualcode.files.output.open_output`: it appears
+    whole or not at all, and never replaces one of *inputs*.
     """
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with (
-            os.fdopen(fd, "wb") as handle,
-            zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as zf,
-        ):
-            zf.writestr(_entry(QDE_NAME), qde)
-            for file, data in sources:
-                zf.writestr(_entry(f"{SOURCES_FOLDER}/{file}"), data)
-            for member, data in extra:
-                zf.writestr(_entry(member), data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with (
+        open_output(path, inputs=inputs) as handle,
+        zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as zf,
+    ):
+        zf.writestr(_entry(QDE_NAME), qde)
+        for file, data in sources:
+            zf.writestr(_entry(f"{SOURCES_FOLDER}/{file}"), data)
+        for member, data in extra:
+            zf.writestr(_entry(member), data)

@@ -11,10 +11,11 @@ from pathlib import Path
 
 from qualcode.codebook import load_codebook, parse_codebook
 from qualcode.errors import InteropError
+from qualcode.files.output import write_output
 from qualcode.interop import model as refi
 from qualcode.interop.archive import Archive, Limits
 from qualcode.interop.codes import codebook_yaml, guess_language, namespace_for, refi_codebook
-from qualcode.interop.qdc import read_qdc, write_atomic, write_qdc
+from qualcode.interop.qdc import read_qdc, write_qdc
 from qualcode.interop.qdpx import read_qdpx
 from qualcode.interop.qdpx_write import write_qdpx
 
@@ -57,7 +58,7 @@ def export_codebook(codebook: str | Path, out: str | Path) -> Exchange:
     """Write the qualcode codebook file *codebook* as the REFI-QDA codebook *out* (``.qdc``)."""
     book = load_codebook(codebook)
     codes = refi_codebook(book, namespace=namespace_for(f"codebook:{book.name}"))
-    write_qdc(codes, out, origin=origin())
+    write_qdc(codes, out, origin=origin(), inputs=(codebook,))
     return Exchange(counts=refi.Counts(codes=len(codes.codes)), language=book.language)
 
 
@@ -80,7 +81,7 @@ def import_codebook(qdc: str | Path, out: str | Path, *, language: str | None = 
         language = guess_language(f"{c.name} {c.description}" for c in codes.codes)
     text = codebook_yaml(codes, name=Path(qdc).stem, language=language)
     parse_codebook(text, path=out.name)  # never write a codebook that qualcode cannot load
-    write_atomic(out, text.encode("utf-8"))
+    write_output(out, text.encode("utf-8"), inputs=(qdc,))
     dropped = tuple(
         refi.Dropped("code set", s.name, f"qualcode codebooks have no sets ({len(s.codes)} codes)")
         for s in codes.sets
@@ -103,7 +104,7 @@ def export_project(db: str | Path, out: str | Path) -> Exchange:
         record = project_record(project, origin=origin())
         own = project.codebook.source_text.encode("utf-8")
         language = project.codebook.language
-    write_qdpx(record, out, extra=[(CODEBOOK_MEMBER, own)])
+    write_qdpx(record, out, extra=[(CODEBOOK_MEMBER, own)], inputs=(db,))
     return Exchange(counts=record.counts(), language=language)
 
 

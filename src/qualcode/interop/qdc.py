@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from lxml import etree
 
 from qualcode.errors import InteropError
+from qualcode.files.output import write_output
 from qualcode.interop import model as refi
 from qualcode.interop import xml
 
@@ -20,7 +20,6 @@ __all__ = [
     "read_codebook_codes",
     "read_qdc",
     "read_sets",
-    "write_atomic",
     "write_qdc",
 ]
 
@@ -188,22 +187,12 @@ def codebook_document(codebook: refi.Codebook, *, origin: str) -> bytes:
     return xml.serialise(root)
 
 
-def write_qdc(codebook: refi.Codebook, path: str | Path, *, origin: str) -> None:
-    """Write *codebook* as a REFI-QDA codebook file at *path* (atomically)."""
-    write_atomic(path, codebook_document(codebook, origin=origin))
-
-
-def write_atomic(path: str | Path, data: bytes) -> None:
-    """Write *data* to *path* through a temporary file, so a failure leaves the old file."""
-    path = Path(path)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise InteropError(f"{path}: cannot write here ({exc.strerror})") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def write_qdc(
+    codebook: refi.Codebook,
+    path: str | Path,
+    *,
+    origin: str,
+    inputs: Iterable[str | Path] = (),
+) -> None:
+    """Write *codebook* as a REFI-QDA codebook file at *path* (whole, never over *inputs*)."""
+    write_output(path, codebook_document(codebook, origin=origin), inputs=inputs)

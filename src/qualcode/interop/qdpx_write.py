@@ -205,16 +205,17 @@ def project_document(project: refi.Project) -> bytes:
 
 
 def write_qdpx(
-    project: refi.Project, path: str | Path, *, extra: Iterable[tuple[str, bytes]] = ()
+    project: refi.Project,
+    path: str | Path,
+    *,
+    extra: Iterable[tuple[str, bytes]] = (),
+    inputs: Iterable[str | Path] = (),
 ) -> None:
-    """Write *project* as a ``.qdpx`` at *path* (atomically).
+    """Write *project* as a ``.qdpx`` at *path* (whole, never over one of *inputs*).
 
     *extra* are further ``(member name, bytes)`` entries, such as qualcode's own
     codebook, which other programs ignore.
     """
     document = project_document(project)
     files = [(f"{s.guid}.txt", (s.text or "").encode("utf-8")) for s in project.sources]
-    try:
-        write_archive(path, qde=document, sources=files, extra=extra)
-    except OSError as exc:
-        raise InteropError(f"{path}: cannot write the project file ({exc.strerror})") from None
+    write_archive(path, qde=document, sources=files, extra=extra, inputs=inputs)

@@ -154,5 +154,6 @@ def report_corpus(
         title=title,
         progress=progress,
         workers=workers,
+        inputs=(*corpus.sources(), book.path, *(str(p) for p in (codings, project) if p)),
     )
     return ReportRun(report, len(analysis.codings), autocoded, corpus.errors)

@@ -22,6 +22,7 @@ import pandas as pd
 
 from qualcode.analysis import QUOTE_COLUMNS, Analysis, quote_frame
 from qualcode.errors import QualcodeError
+from qualcode.files.output import check_output, write_failure
 from qualcode.report.anonymise import Anonymiser
 from qualcode.report.html import write_html
 from qualcode.report.markdown import write_markdown
@@ -191,6 +192,7 @@ def build_report(
     title: str = "",
     progress: Callable[[Sequence[Step]], Iterable[Step]] | None = None,
     workers: int | None = None,
+    inputs: Iterable[str | Path] = (),
 ) -> ReportSet:
     """Write the report set of *analysis* into the folder *out*.
 
@@ -205,7 +207,8 @@ def build_report(
     replaces the respondents' names (the ``name`` column) and *names* by
     placeholders in quotes and tables. *progress* wraps the list of steps (a
     progress bar). The figures are drawn by *workers* processes (default: one
-    per core, at most 4).
+    per core, at most 4). No file is written over one of *inputs* (the files the
+    report is made from), nor over anything but a regular file.
     """
     chosen = parse_formats(formats)
     if "docx" in chosen or "xlsx" in chosen:
@@ -248,9 +251,14 @@ def build_report(
             written: list[str] = []
             for _label, run in progress(steps) if progress is not None else steps:
                 written.extend(run())
+        inputs = tuple(inputs)
+        for name in written:  # every file checked before the first one is moved
+            check_output(out / name, inputs=inputs)
         (out / "figures").mkdir(exist_ok=True)
         for name in written:
-            os.replace(tmp / name, out / name)
+            os.replace(tmp / name, Path(os.path.realpath(out / name)))
+    except OSError as exc:
+        raise write_failure(out, exc) from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return ReportSet(out, tuple(written), quotes=len(quotes))
