@@ -16,7 +16,7 @@ from qualcode.analysis import Analysis
 from qualcode.codebook import load_codebook
 from qualcode.coding import Coding, read_codings_csv
 from qualcode.corpus import Corpus, load_corpus, transcript_from_text
-from qualcode.errors import QualcodeError
+from qualcode.errors import OutputError, QualcodeError
 from qualcode.report import build_report, parse_formats
 
 pytest_plugins = ["analysis_fixtures"]
@@ -303,7 +303,7 @@ def test_a_failed_build_leaves_the_earlier_report_as_it_was(
         raise OSError("disk full")
 
     monkeypatch.setattr(build_module, "write_markdown", broken)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="could not be written, nothing was changed"):
         build_report(Analysis([], corpus, codebook), out, workers=1)
     assert (out / "index.html").read_text(encoding="utf-8") == "earlier report"
     assert [p.name for p in out.iterdir()] == ["index.html"]
