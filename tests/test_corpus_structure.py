@@ -49,10 +49,10 @@ def turns(text: str, **kw: object) -> list[tuple[str, bool, str]]:
             "Een verslag zonder sprekers.\n\nTweede alinea.",
             [("", True, "Een verslag zonder sprekers."), ("", True, "Tweede alinea.")],
         ),
-        # a one-off header with a colon is not a speaker
+        # a one-off header with a colon is not a speaker: it is record metadata, nobody's speech
         (
             "Datum: 3 maart 2021\n\nI: Vraag?\n\nR: Antwoord.",
-            [("", True, "Datum: 3 maart 2021"), ("I", False, "Vraag?"), ("R", True, "Antwoord.")],
+            [("I", False, "Vraag?"), ("R", True, "Antwoord.")],
         ),
         # a header word is never a speaker, even when repeated
         (
@@ -164,7 +164,7 @@ def test_segments_frame_columns(sample_corpus) -> None:
         "text",
     ]
     assert {"org_type", "steering_group", "aliases"} <= set(frame.columns)
-    row = frame[frame.file == "coa.txt"].iloc[1]
+    row = frame[(frame.file == "coa.txt") & (frame.speaker != "")].iloc[0]
     assert row.organisation == "COA" and row.steering_group == "ja"
     assert row.speaker == "I" and not row.is_respondent
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from qualcode.corpus.metadata import find_header
 from qualcode.corpus.model import Cue, Transcript, normalise
 from qualcode.corpus.readers import DEFAULT_MAX_BYTES, RawDocument, read_document
-from qualcode.corpus.structure import find_paragraphs, find_turns
+from qualcode.corpus.structure import Paragraph, find_paragraphs, find_turns
 
 __all__ = ["read_transcript", "transcript_from_text"]
 
@@ -58,9 +59,18 @@ def _structure(
     labels: Iterable[str],
     interviewer_labels: Iterable[str],
     cues: tuple[Cue, ...] = (),
+    raw: RawDocument | None = None,
 ) -> Transcript:
     labels = tuple(labels) + tuple(interviewer_labels)
-    paragraphs = find_paragraphs(text, labels=labels)
+    front = len(normalise(raw.text[: raw.front])) if raw is not None and raw.front else 0
+    header = find_header(text, front=front, front_metadata=raw.metadata if raw else None)
+    # The header is nobody's speech: blank it out (offsets kept) before looking for turns.
+    body = "".join(ch if ch == "\n" else " " for ch in text[: header.end]) + text[header.end :]
+    paragraphs = sorted(
+        find_paragraphs(body, labels=labels)
+        + [Paragraph(a, b, a, None, heading=True) for a, b in header.spans],
+        key=lambda p: p.start,
+    )
     turns = find_turns(paragraphs, interviewer_labels=interviewer_labels)
     return Transcript(
         file=file,
@@ -70,6 +80,8 @@ def _structure(
         paragraphs=tuple((p.body_start, p.end) for p in paragraphs),
         cues=cues,
         headings=tuple((p.start, p.end) for p in paragraphs if p.heading),
+        metadata=header.metadata,
+        metadata_spans=header.spans,
     )
 
 
@@ -109,4 +121,5 @@ def read_transcript(
         labels=tuple(labels) + speakers,
         interviewer_labels=interviewer_labels,
         cues=cues,
+        raw=raw,
     )

@@ -66,6 +66,22 @@ class Corpus:
             paths.append(self.respondents.path)
         return tuple(paths)
 
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Problems that leave the corpus usable but its results poorer, one line each.
+
+        Today: no respondents table, so that no quote can name its organisation.
+        """
+        if self.respondents is not None or not self.transcripts:
+            return ()
+        if any(t.organisation for t in self.transcripts):
+            return ()  # read from a project, which keeps the organisations
+        return (
+            f"{self.root}: no respondents table (respondents.csv), so quotes and tables "
+            "cannot name organisations; add respondents.csv to the folder with the columns "
+            "file, respondent, organisation (one row per transcript)",
+        )
+
     def get(self, file: str) -> Transcript:
         """The transcript read from *file* (its name in the folder)."""
         try:

@@ -80,7 +80,13 @@ class Transcript:
     """One interview record, read and normalised, with its respondent metadata.
 
     ``paragraphs``, ``headings`` and ``turns`` are computed when the record is
-    read; use :meth:`segments` for units of analysis.
+    read; use :meth:`segments` for units of analysis. ``headings`` are the
+    paragraphs that are nobody's speech: titles, section headings and the
+    record's own metadata. ``metadata`` holds the fields that metadata states
+    (``{"title": ..., "Datum": ..., "Respondent": ...}``, see
+    ``qualcode.corpus.metadata``) and ``metadata_spans`` where it stands in the
+    text; ``respondent``, ``organisation`` and ``attributes`` come from the
+    respondents table instead.
     """
 
     file: str
@@ -92,14 +98,18 @@ class Transcript:
     organisation: str = ""
     attributes: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     cues: tuple[Cue, ...] = ()
-    headings: tuple[tuple[int, int], ...] = ()  # title lines: paragraphs that are nobody's speech
+    headings: tuple[tuple[int, int], ...] = ()  # paragraphs that are nobody's speech
+    metadata: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    metadata_spans: tuple[tuple[int, int], ...] = ()  # where the metadata stands (in headings)
 
     def __hash__(self) -> int:
         return hash((self.file, self.text, self.organisation))
 
     def __post_init__(self) -> None:
-        if not isinstance(self.attributes, MappingProxyType):
-            object.__setattr__(self, "attributes", MappingProxyType(dict(self.attributes)))
+        for name in ("attributes", "metadata"):
+            value = getattr(self, name)
+            if not isinstance(value, MappingProxyType):
+                object.__setattr__(self, name, MappingProxyType(dict(value)))
 
     @property
     def words(self) -> int:

@@ -10,7 +10,7 @@ import re
 import warnings
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualcode.errors import CorpusError
@@ -42,10 +42,17 @@ class RawCue:
 
 @dataclass(frozen=True)
 class RawDocument:
-    """What a reader found: the text, or for subtitles the cues to build it from."""
+    """What a reader found: the text, or for subtitles the cues to build it from.
+
+    ``metadata`` holds record fields the format keeps apart from the text (a
+    WebVTT ``NOTE`` block); ``front`` is the length of a leading part of ``text``
+    that is metadata (a ``.docx`` table), whose fields are in ``metadata`` too.
+    """
 
     text: str
     cues: tuple[RawCue, ...] = ()
+    metadata: dict[str, str] = field(default_factory=dict)
+    front: int = 0
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -97,22 +104,57 @@ def read_docx(path: Path) -> RawDocument:
             "open and re-save it in Word, or export it as .txt"
         ) from None
     blocks: list[str] = []
+    metadata: dict[str, str] = {}
+    front = 0
+
+    def cells(table: Table) -> list[list[object]]:
+        rows = []
+        seen: set[object] = set()  # holds the cell elements, so identities stay unique
+        for row in table.rows:
+            unique = []
+            for cell in row.cells:
+                if cell._tc not in seen:  # a merged cell repeats in every grid position
+                    seen.add(cell._tc)
+                    unique.append(cell)
+            rows.append(unique)
+        return rows
 
     def walk(container: object) -> None:
         for item in container.iter_inner_content():  # type: ignore[attr-defined]
             if isinstance(item, Paragraph):
                 blocks.append(item.text)
             elif isinstance(item, Table):
-                seen: set[object] = set()  # holds the cell elements, so identities stay unique
-                for row in item.rows:
-                    for cell in row.cells:
-                        if cell._tc in seen:  # a merged cell repeats in every grid position
-                            continue
-                        seen.add(cell._tc)
-                        walk(cell)
+                walk_table(item)
 
-    walk(document)
-    return RawDocument("\n\n".join(b.strip() for b in blocks if b.strip()))
+    def walk_table(table: Table) -> None:
+        for row in cells(table):
+            for cell in row:
+                walk(cell)
+
+    for item in document.iter_inner_content():
+        if isinstance(item, Paragraph):
+            blocks.append(item.text)
+            continue
+        fields = {} if any(b.strip() for b in blocks) else _metadata_table(cells(item))
+        walk_table(item)
+        if fields:  # a key/value table before any text: the record's metadata
+            metadata.update(fields)
+            front = len("\n\n".join(b.strip() for b in blocks if b.strip()))
+    text = "\n\n".join(b.strip() for b in blocks if b.strip())
+    return RawDocument(text, metadata=metadata, front=front)
+
+
+def _metadata_table(rows: list[list[object]]) -> dict[str, str]:
+    """The fields of a two-column key/value table (short keys), or {} when it is not one."""
+    fields: dict[str, str] = {}
+    if not rows or len(rows) > 25:
+        return {}
+    for row in rows:
+        texts = [c.text.strip() for c in row]  # type: ignore[attr-defined]
+        if len(texts) < 2 or not texts[0] or len(texts[0].split()) > 4 or len(texts[0]) > 40:
+            return {}
+        fields[texts[0].rstrip(":")] = " ".join(t for t in texts[1:] if t)
+    return fields
 
 
 def read_odt(path: Path) -> RawDocument:
@@ -162,18 +204,25 @@ def _ms(stamp: str) -> int:
 def _read_cues(path: Path, *, vtt: bool) -> RawDocument:
     raw = _decode_text(path, _read_bytes(path)).replace("\r\n", "\n").replace("\r", "\n")
     blocks = re.split(r"\n[ \t]*\n", raw.strip())
+    metadata: dict[str, str] = {}
     if vtt:
         if not blocks[0].startswith("WEBVTT"):
             raise CorpusError(
                 f"{path.name}: a .vtt file must start with 'WEBVTT'; is it really WebVTT?"
             )
+        title, _, header = blocks[0][len("WEBVTT") :].partition("\n")
+        if title.strip(" \t-"):
+            metadata["title"] = title.strip(" \t-")
+        _note_fields(header, metadata)
         blocks = blocks[1:]
     cues: list[RawCue] = []
     for block in blocks:
         lines = [ln for ln in block.split("\n") if ln.strip()]
         timing = next((i for i, ln in enumerate(lines) if "-->" in ln), None)
         if timing is None:
-            continue  # NOTE, STYLE, REGION blocks, or cue numbers alone
+            if vtt and block.startswith("NOTE") and (len(block) == 4 or block[4].isspace()):
+                _note_fields(block[4:], metadata)
+            continue  # STYLE, REGION blocks, or cue numbers alone
         begin, _, rest = lines[timing].partition("-->")
         try:
             begin_ms, end_ms = _ms(begin), _ms(rest.split()[0])
@@ -190,7 +239,22 @@ def _read_cues(path: Path, *, vtt: bool) -> RawDocument:
             cues.append(RawCue(body, begin_ms, end_ms, speaker))
     if not cues:
         raise CorpusError(f"{path.name}: no cues with text found; is the file empty or damaged?")
-    return RawDocument("", tuple(cues))
+    return RawDocument("", tuple(cues), metadata=metadata)
+
+
+_FIELD = re.compile(r"([^\W\d_][\w'’ ./()-]{0,40}?)[ \t]*:[ \t]+(\S.*)")
+
+
+def _note_fields(text: str, metadata: dict[str, str]) -> None:
+    """Add the ``Key: value`` lines of a WebVTT NOTE (or header) to *metadata*; other lines
+    go under ``note``."""
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        m = _FIELD.fullmatch(line)
+        key, value = (m.group(1).strip(), m.group(2).strip()) if m else ("note", line)
+        metadata[key] = f"{metadata[key]} {value}" if key in metadata else value
 
 
 def read_vtt(path: Path) -> RawDocument:

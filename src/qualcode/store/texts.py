@@ -30,6 +30,8 @@ STORED_FIELDS = frozenset(
         "attributes",
         "cues",
         "headings",
+        "metadata",
+        "metadata_spans",
     }
 )
 
@@ -52,6 +54,8 @@ def to_stored(t: Transcript) -> StoredTranscript:
         "turns": [[u.start, u.end, u.speaker, u.is_respondent, u.label_start] for u in t.turns],
         "cues": [[c.start, c.end, c.begin_ms, c.end_ms, c.speaker] for c in t.cues],
         "headings": [list(h) for h in t.headings],
+        "metadata": dict(t.metadata),
+        "metadata_spans": [list(m) for m in t.metadata_spans],
     }
     return StoredTranscript(
         t.file,
@@ -81,6 +85,8 @@ def from_stored(s: StoredTranscript) -> Transcript:
         attributes=s.attributes,
         cues=tuple(Cue(a, b, t0, t1, spk) for a, b, t0, t1, spk in structure["cues"]),
         headings=tuple((a, b) for a, b in structure.get("headings", ())),
+        metadata=structure.get("metadata", {}),
+        metadata_spans=tuple((a, b) for a, b in structure.get("metadata_spans", ())),
     )
 
 
