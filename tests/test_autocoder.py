@@ -295,6 +295,9 @@ def test_cli_autocode_reports_corpus_errors_after_writing(tmp_path: Path) -> Non
     code, _, err = run_autocode(tmp_path, files, "--min-score", "0.5")
     assert code == 1
     assert err == (
+        f"warning: {tmp_path / 't'}: no respondents table (respondents.csv), so quotes and "
+        "tables cannot name organisations; add respondents.csv to the folder with the columns "
+        "file, respondent, organisation (one row per transcript) or pass --respondents PATH\n"
         "error: leeg.txt: the file is empty; add the interview text or remove the file\n"
     )
     assert read_codings_csv(tmp_path / "codings.csv")["file"].tolist() == ["a.txt"]

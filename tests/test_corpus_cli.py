@@ -19,8 +19,8 @@ def test_corpus_json_shape(sample_dir: Path) -> None:
     code, out, err = run("corpus", "--transcripts", str(sample_dir), "--format", "json")
     assert code == 0, err
     payload = json.loads(out)
-    assert set(payload) == {"transcripts", "errors"}
-    assert payload["errors"] == []
+    assert set(payload) == {"transcripts", "errors", "warnings"}
+    assert payload["errors"] == [] and payload["warnings"] == []
     first = payload["transcripts"][0]
     assert list(first) == [
         "file",
@@ -92,6 +92,9 @@ def test_cp1252_warning_on_stderr(tmp_path: Path) -> None:
     assert err == (
         "warning: oud.txt: not valid UTF-8, read as Windows-1252 (cp1252); save it as "
         "UTF-8 to silence this warning\n"
+        f"warning: {tmp_path}: no respondents table (respondents.csv), so quotes and tables "
+        "cannot name organisations; add respondents.csv to the folder with the columns file, "
+        "respondent, organisation (one row per transcript) or pass --respondents PATH\n"
     )
 
 
@@ -141,3 +144,16 @@ def test_every_command_has_help_with_an_example() -> None:
         assert "Example" in result.stdout, f"qualcode {' '.join(path)} --help has no example"
         seen += 1
     assert seen >= 2
+
+
+def test_corpus_without_respondents_table_warns(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("R: Het ging goed.\n", encoding="utf-8")
+    code, out, err = run("corpus", "--transcripts", str(tmp_path))
+    assert code == 0 and "1 transcripts" in out
+    assert err == (
+        f"warning: {tmp_path}: no respondents table (respondents.csv), so quotes and tables "
+        "cannot name organisations; add respondents.csv to the folder with the columns file, "
+        "respondent, organisation (one row per transcript) or pass --respondents PATH\n"
+    )
+    code, out, err = run("corpus", "--transcripts", str(tmp_path), "--format", "json")
+    assert json.loads(out)["warnings"][0].startswith(f"{tmp_path}: no respondents table")

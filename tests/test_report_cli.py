@@ -166,3 +166,20 @@ def test_help_has_an_example() -> None:
     result = CliRunner().invoke(main, ["report", "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output and "--anonymise" in result.output
+
+
+def test_missing_respondents_table_is_warned_about(tmp_path: Path) -> None:
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "Datum: 3 maart 2023\n\nDe planning was moordend en het geld was op.\n", encoding="utf-8"
+    )
+    code, _, stderr = run(
+        "--transcripts", str(folder), "--codebook", str(CODEBOOK), "--out", str(tmp_path / "r")
+    )
+    assert code == 0, stderr
+    assert stderr == (
+        f"warning: {folder}: no respondents table (respondents.csv), so quotes and tables "
+        "cannot name organisations; add respondents.csv to the folder with the columns file, "
+        "respondent, organisation (one row per transcript) or pass --respondents PATH\n"
+    )

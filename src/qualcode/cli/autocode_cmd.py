@@ -12,6 +12,7 @@ import click
 from qualcode.cli import main
 from qualcode.cli.options import (
     codebook_option,
+    echo_corpus_warnings,
     format_option,
     progress,
     quiet_option,
@@ -109,6 +110,7 @@ def autocode_command(
         f"wrote {len(frame)} codings ({frame['variable'].nunique()} variables) for "
         f"{len(corpus)} transcripts to {out}"
     )
+    echo_corpus_warnings(corpus.warnings)
     for issue in corpus.errors:
         click.echo(f"error: {issue.error}", err=True)
     if corpus.errors:

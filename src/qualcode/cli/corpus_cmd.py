@@ -8,7 +8,12 @@ import sys
 import click
 
 from qualcode.cli import main
-from qualcode.cli.options import format_option, respondents_option, transcripts_option
+from qualcode.cli.options import (
+    echo_corpus_warnings,
+    format_option,
+    respondents_option,
+    transcripts_option,
+)
 from qualcode.corpus import DEFAULT_MAX_BYTES, load_corpus
 
 max_size_option = click.option(
@@ -42,12 +47,14 @@ def corpus_command(transcripts: str, respondents: str | None, fmt: str, max_mb: 
         payload = {
             "transcripts": overview.to_dict(orient="records"),
             "errors": [{"file": e.file, "error": e.error} for e in corpus.errors],
+            "warnings": list(corpus.warnings),
         }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         click.echo(overview.to_string(index=False) if len(overview) else "(no transcripts)")
         total = int(overview["words"].sum()) if len(overview) else 0
         click.echo(f"\n{len(overview)} transcripts, {total} words")
+    echo_corpus_warnings(corpus.warnings)
     for issue in corpus.errors:
         click.echo(f"error: {issue.error}", err=True)
     if corpus.errors:

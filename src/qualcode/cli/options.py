@@ -65,3 +65,10 @@ def progress(items: Iterable[Any], *, total: int | None, desc: str, quiet: bool)
     from tqdm import tqdm
 
     yield from tqdm(items, total=total, desc=desc, file=sys.stderr, leave=False)
+
+
+def echo_corpus_warnings(warnings: Iterable[str]) -> None:
+    """Print the corpus *warnings* on stderr, with the command-line way to fix them."""
+    for message in warnings:
+        hint = " or pass --respondents PATH" if "respondents table" in message else ""
+        click.echo(f"warning: {message}{hint}", err=True)

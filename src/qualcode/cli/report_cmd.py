@@ -9,7 +9,13 @@ from typing import Any
 import click
 
 from qualcode.cli import main
-from qualcode.cli.options import progress, quiet_option, respondents_option, unit_option
+from qualcode.cli.options import (
+    echo_corpus_warnings,
+    progress,
+    quiet_option,
+    respondents_option,
+    unit_option,
+)
 from qualcode.report import AUTO_COMPARE, DEFAULT_MAX_QUOTES, REPORT_FORMATS
 
 
@@ -191,6 +197,7 @@ def report_command(
         f"({report.quotes} quotes) and {figures} figure files to {report.folder}"
     )
     click.echo(f"open {report.index}")
+    echo_corpus_warnings(run.warnings)
     for issue in run.errors:
         click.echo(f"error: {issue.error}", err=True)
     if run.errors:

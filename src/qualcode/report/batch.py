@@ -33,6 +33,7 @@ class ReportRun:
     codings: int
     autocoded: Path | None
     errors: tuple[CorpusIssue, ...]
+    warnings: tuple[str, ...] = ()
 
 
 def _sources(
@@ -156,4 +157,4 @@ def report_corpus(
         workers=workers,
         inputs=(*corpus.sources(), book.path, *(str(p) for p in (codings, project) if p)),
     )
-    return ReportRun(report, len(analysis.codings), autocoded, corpus.errors)
+    return ReportRun(report, len(analysis.codings), autocoded, corpus.errors, corpus.warnings)
