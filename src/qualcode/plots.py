@@ -33,6 +33,7 @@ __all__ = [
     "frequency_bars",
     "group_bars",
     "heatmap",
+    "keyword_bars",
     "profile",
     "save_figure",
     "stacked_bars",
@@ -338,6 +339,40 @@ def heatmap(
                 )
     if not annotate:
         fig.colorbar(image, ax=ax, shrink=0.6)
+    return fig
+
+
+def keyword_bars(words: pd.DataFrame, *, by: str, top: int = 10, title: str = "") -> Figure:
+    """The top keywords of each group: one panel per group, bars of G2, labelled with log ratio.
+
+    *words* is ``Analysis.words(by=...)`` (or ``qualcode.analysis.words.words``);
+    only the lemmas a group uses more than the rest (log ratio > 0) are drawn,
+    the *top* strongest per group.
+    """
+    keys = words[words["log_ratio"] > 0]
+    groups = [str(g) for g in pd.unique(words[by])]
+    rows = max((min(top, int((keys[by] == g).sum())) for g in groups), default=1)
+    fig = _figure(3.6 * max(len(groups), 1) if len(groups) < 4 else 11.0, 0.3 * rows + 1.6)
+    columns = min(len(groups), 3) or 1
+    panels = fig.subplots(
+        (len(groups) + columns - 1) // columns or 1, columns, squeeze=False
+    ).ravel()
+    for g, (group, ax) in enumerate(zip(groups, panels, strict=False)):
+        part = keys[keys[by] == group].head(top)
+        y = np.arange(len(part))
+        ax.barh(y, part["g2"].to_numpy(dtype=float), color=GROUP_COLOURS[g % len(GROUP_COLOURS)])
+        ax.set_yticks(y, part["lemma"].astype(str).tolist(), fontsize=8)
+        ax.set_ylim(max(rows, 1) - 0.5, -0.5)
+        peak = float(part["g2"].max()) if len(part) else 1.0
+        ax.set_xlim(0, peak * 1.35)
+        for yi, (g2, ratio) in enumerate(zip(part["g2"], part["log_ratio"], strict=True)):
+            ax.text(g2 + peak * 0.02, yi, f"LR {ratio:.1f}", va="center", fontsize=7)
+        ax.set_title(f"{by} = {group}", loc="left", fontsize=9)
+        ax.set_xlabel("G2 (log-likelihood)", fontsize=8)
+        ax.spines[["top", "right"]].set_visible(False)
+    for ax in panels[len(groups) :]:
+        ax.set_axis_off()
+    fig.suptitle(title or f"Keywords by {by}", x=0.01, ha="left", fontsize=11)
     return fig
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from qualcode.analysis import cases as _cases
 from qualcode.analysis import frequencies as _freq
 from qualcode.analysis import matrix as _matrix
 from qualcode.analysis.codings import (
@@ -18,7 +19,9 @@ from qualcode.analysis.codings import (
     segment_table,
     transcript_table,
 )
+from qualcode.analysis.kwic import kwic as _kwic
 from qualcode.analysis.quotes import Quote, quote_frame, quotes_of
+from qualcode.analysis.words import words as _words
 from qualcode.codebook.model import Codebook
 from qualcode.coding.model import Coding
 from qualcode.corpus import UNITS, Corpus
@@ -103,6 +106,45 @@ class Analysis:
             unit=unit,
             source="project",
         )
+
+    @classmethod
+    def load(
+        cls,
+        *,
+        transcripts: str | Path | None = None,
+        respondents: str | Path | None = None,
+        codebook: str | Path | None = None,
+        codings: str | Path | None = None,
+        project: str | Path | None = None,
+        unit: str = "paragraph",
+    ) -> Analysis:
+        """An analysis of a codings CSV (with *transcripts* and *codebook*) or of a project.
+
+        With *project*, its own transcripts and codebook are used unless
+        *transcripts* or *codebook* are given. Raises ``QualcodeError`` when a
+        source is missing or both *codings* and *project* are given.
+        """
+        from qualcode.codebook import load_codebook
+        from qualcode.corpus import load_corpus
+
+        if (codings is None) == (project is None):
+            raise QualcodeError("give a codings CSV (--codings) or a project (--project), not both")
+        if project is None:
+            if transcripts is None or codebook is None:
+                raise QualcodeError("codings need --transcripts and --codebook to be read against")
+            corpus = load_corpus(transcripts, respondents=respondents)
+            return cls.from_csv(str(codings), corpus, load_codebook(codebook), unit=unit)
+        from qualcode.store import Project
+
+        with Project.open(project) as opened:
+            corpus = (
+                load_corpus(transcripts, respondents=respondents)
+                if transcripts is not None
+                else opened.corpus
+            )
+            book = load_codebook(codebook) if codebook is not None else opened.codebook
+            frame = opened.codings()
+        return cls(frame, corpus, book, unit=unit, source=Path(project).name)
 
     def __repr__(self) -> str:
         return (
@@ -231,6 +273,60 @@ class Analysis:
         """Codes compared between the groups of *attribute* (see ``matrix.compare``)."""
         return _matrix.compare(
             self.rolled_codes, self.transcripts, self.codebook, attribute=attribute, level=level
+        )
+
+    def case_matrix(self, by: str = "organisation", *, values: str = "count") -> pd.DataFrame:
+        """Cases of *by* x codes, ready for R or SPSS (see ``qualcode.analysis.cases``).
+
+        One row per case (organisation, respondent, file or group of an
+        attribute) with its attributes, then one column per code id: the coded
+        segments of the case (sub-codes roll up), or with *values*
+        ``presence`` 1 where there are any.
+        """
+        return _cases.case_matrix(
+            self.rolled_codes, self.transcripts, self.codebook, by=by, values=values
+        )
+
+    def code_key(self) -> pd.DataFrame:
+        """The key to the code columns of :meth:`case_matrix`: id, name, variable, parent."""
+        return _cases.code_key(self.codebook)
+
+    # -- words --------------------------------------------------------------------------------
+
+    def words(
+        self, *, by: str | None = None, top: int | None = None, min_count: int = 3
+    ) -> pd.DataFrame:
+        """Lemma frequencies of respondent speech, with *by* their keyness per group.
+
+        See :func:`qualcode.analysis.words.words`; the codebook's language picks
+        the lemmas and stop words.
+        """
+        return _words(
+            self.corpus, by=by, top=top, min_count=min_count, language=self.codebook.language
+        )
+
+    def kwic(
+        self, term: str, *, lemma: bool = False, window: int = 8, code: str | None = None
+    ) -> pd.DataFrame:
+        """Every occurrence of *term* (pattern language) in respondent speech, in context.
+
+        With *code*, only occurrences inside the codings of that code or its
+        sub-codes. See :func:`qualcode.analysis.kwic.kwic` for the columns.
+        """
+        within = None
+        if code is not None:
+            ids = [c.id for c in self.codebook.descendants(code)]
+            rows = self.codings[self.codings["code"].isin(ids)]
+            within = list(
+                zip(rows["file"], rows["start"].tolist(), rows["end"].tolist(), strict=True)
+            )
+        return _kwic(
+            self.corpus,
+            term,
+            lemma=lemma,
+            window=window,
+            within=within,
+            language=self.codebook.language,
         )
 
     # -- quotes -----------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from qualcode.cli import (
     autocode_cmd,  # noqa: F401
     codebook_cmd,  # noqa: F401
     corpus_cmd,  # noqa: F401
+    explore_cmd,  # noqa: F401
     interop_cmd,  # noqa: F401
     project_cmd,  # noqa: F401
     quotes_cmd,  # noqa: F401
