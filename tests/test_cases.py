@@ -129,3 +129,12 @@ def test_cli_matrix_errors(tmp_path, extra: list[str], message: str) -> None:
     result = _matrix(tmp_path, str(tmp_path / "m.csv"), *extra)
     assert result.exit_code == 1
     assert result.output.startswith(message)
+
+
+def test_cli_matrix_never_writes_over_an_input(tmp_path) -> None:
+    codings = tmp_path / "codings.csv"
+    codings.write_bytes(GOLD.read_bytes())
+    result = _matrix(tmp_path, str(codings), "--codings", str(codings))
+    assert result.exit_code == 1
+    assert result.output.startswith(f"error: {codings}: is an input of this command")
+    assert codings.read_bytes() == GOLD.read_bytes()

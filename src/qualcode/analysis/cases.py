@@ -12,6 +12,7 @@ parent, dimension) comes with them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ import pandas as pd
 from qualcode.analysis.frequencies import check_grouping
 from qualcode.codebook.model import Codebook
 from qualcode.errors import QualcodeError
+from qualcode.files.output import check_output, open_output
 
 __all__ = ["MATRIX_FORMATS", "MATRIX_VALUES", "case_matrix", "code_key", "write_case_matrix"]
 
@@ -100,15 +102,23 @@ def code_key(codebook: Codebook) -> pd.DataFrame:
 
 
 def write_case_matrix(
-    counts: pd.DataFrame, presence: pd.DataFrame, key: pd.DataFrame, path: str | Path
+    counts: pd.DataFrame,
+    presence: pd.DataFrame,
+    key: pd.DataFrame,
+    path: str | Path,
+    *,
+    inputs: Iterable[str | Path] = (),
 ) -> list[Path]:
     """Write a case matrix to *path* and return the files written.
 
     ``.xlsx``: one workbook with the sheets ``counts``, ``presence`` and
     ``codes``. ``.csv``: *path* holds the counts, ``<stem>_presence.csv`` the
-    0/1 matrix and ``<stem>_codes.csv`` the key to the columns (UTF-8).
+    0/1 matrix and ``<stem>_codes.csv`` the key to the columns (UTF-8). Every
+    file goes through ``qualcode.files.output``: none replaces one of *inputs*
+    (``OutputError``), and each appears whole or not at all.
     """
     path = Path(path)
+    inputs = tuple(inputs)
     suffix = path.suffix.lower()
     if suffix not in MATRIX_FORMATS:
         raise QualcodeError(
@@ -122,7 +132,10 @@ def write_case_matrix(
             raise QualcodeError(
                 "writing .xlsx needs openpyxl: pip install 'qualcode[office]', or write .csv"
             ) from None
-        with pd.ExcelWriter(path, engine="openpyxl") as book:
+        with (
+            open_output(path, inputs=inputs) as handle,
+            pd.ExcelWriter(handle, engine="openpyxl") as book,
+        ):
             counts.to_excel(book, sheet_name="counts")
             presence.to_excel(book, sheet_name="presence")
             key.to_excel(book, sheet_name="codes", index=False)
@@ -132,7 +145,10 @@ def write_case_matrix(
         path.with_name(f"{path.stem}_presence.csv"),
         path.with_name(f"{path.stem}_codes.csv"),
     ]
-    counts.to_csv(written[0])
-    presence.to_csv(written[1])
-    key.to_csv(written[2], index=False)
+    for target in written:
+        check_output(target, inputs=inputs)
+    frames = (counts, presence, key)
+    for target, frame, index in zip(written, frames, (True, True, False), strict=True):
+        with open_output(target, inputs=inputs, text=True) as handle:
+            frame.to_csv(handle, index=index)
     return written

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 import pandas as pd
@@ -90,8 +91,11 @@ def words_command(
     corpus = load_corpus(transcripts, respondents=respondents)
     frame = words(corpus, by=by, min_count=min_count)
     if plot is not None:
+        from qualcode.files.output import check_output
         from qualcode.plots import keyword_bars, save_figure
 
+        for suffix in (".png", ".svg"):
+            check_output(Path(plot).with_suffix(suffix), inputs=corpus.sources())
         for path in save_figure(keyword_bars(frame, by=str(by), top=top or 10), plot):
             click.echo(f"wrote {path}", err=True)
     shown = top if top is not None else (25 if fmt == "table" else None)
@@ -268,8 +272,13 @@ def matrix_command(
         project=project,
     )
     counts = analysis.case_matrix(by, values="count")
+    inputs = [*analysis.corpus.sources(), *(p for p in (codebook, codings, project) if p)]
     written = write_case_matrix(
-        counts, analysis.case_matrix(by, values="presence"), analysis.code_key(), out
+        counts,
+        analysis.case_matrix(by, values="presence"),
+        analysis.code_key(),
+        out,
+        inputs=inputs,
     )
     click.echo(
         f"wrote {len(counts)} cases x {len(analysis.codebook.codes)} codes to "
