@@ -272,7 +272,8 @@ def matrix_command(
         project=project,
     )
     counts = analysis.case_matrix(by, values="count")
-    inputs = [*analysis.corpus.sources(), *(p for p in (codebook, codings, project) if p)]
+    inputs: list[str | Path] = [*analysis.corpus.sources()]
+    inputs += [p for p in (codebook, codings, project) if p is not None]
     written = write_case_matrix(
         counts,
         analysis.case_matrix(by, values="presence"),
