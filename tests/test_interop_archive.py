@@ -92,8 +92,8 @@ def test_not_a_zip(tmp_path: Path) -> None:
     with pytest.raises(InteropError) as info:
         read_qdpx(bad)
     assert str(info.value) == (
-        "bad.qdpx: not a zip archive or damaged (File is not a zip file); a .qdpx is a zip file, "
-        "export the project again"
+        "bad.qdpx: not a readable .qdpx file (not a zip archive or damaged: File is not a zip "
+        "file); export the project again"
     )
 
 

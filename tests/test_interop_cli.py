@@ -112,8 +112,8 @@ def test_import_of_a_non_zip_is_one_clear_line(runner: CliRunner, tmp_path: Path
     result = runner.invoke(main, ["import", "qdpx", str(bad), str(tmp_path / "x.db")])
     assert result.exit_code == 1
     assert result.output == (
-        "error: kapot.qdpx: not a zip archive or damaged (File is not a zip file); a .qdpx is a "
-        "zip file, export the project again\n"
+        "error: kapot.qdpx: not a readable .qdpx file (not a zip archive or damaged: File is not "
+        "a zip file); export the project again\n"
     )
     assert not (tmp_path / "x.db").exists()
 

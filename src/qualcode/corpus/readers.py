@@ -6,6 +6,7 @@ later, from the normalised text (see ``structure``).
 
 from __future__ import annotations
 
+import io
 import re
 import warnings
 import zipfile
@@ -14,16 +15,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualcode.errors import CorpusError
+from qualcode.files.zips import Limits, SafeZip, open_regular
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "OFFICE_LIMITS",
     "READERS",
     "RawDocument",
     "QualcodeWarning",
+    "open_package",
     "read_document",
 ]
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+#: An office file (.docx, .odt, .xlsx) may hold at most twice the default size limit
+#: uncompressed, and no large part may expand more than 100 times: a zip bomb is
+#: refused from its headers.
+OFFICE_LIMITS = Limits(max_members=5_000, max_total_bytes=2 * DEFAULT_MAX_BYTES, max_ratio=100)
 
 
 class QualcodeWarning(UserWarning):
@@ -56,7 +64,8 @@ class RawDocument:
 
 
 def _read_bytes(path: Path) -> bytes:
-    data = path.read_bytes()
+    with open_regular(path, CorpusError) as handle:  # a FIFO or device is refused, unread
+        data = handle.read()
     if not data.strip(b"\xef\xbb\xbf \t\r\n"):
         raise CorpusError(
             f"{path.name}: the file is empty; add the interview text or remove the file"
@@ -87,9 +96,27 @@ def read_text(path: Path) -> RawDocument:
     return RawDocument(_decode_text(path, _read_bytes(path)))
 
 
+def open_package(path: Path, data: bytes, *, kind: str) -> io.BytesIO:
+    """The bytes *data* of the office file *path*, checked as a hostile zip archive.
+
+    Refuses (``CorpusError``, one line naming the file) a zip bomb by its headers
+    (``OFFICE_LIMITS``), encrypted or oddly compressed members, and XML parts with a
+    DTD or nesting deeper than ``MAX_XML_DEPTH`` (see :mod:`qualcode.files.zips`).
+    Returns a stream over *data* for the format's library to read.
+    """
+    with SafeZip(
+        data, name=path.name, limits=OFFICE_LIMITS, error=CorpusError, kind=kind,
+        fix="open and re-save it, or export it as .txt",
+    ) as archive:  # fmt: skip
+        for member in archive.names:
+            if member.lower().endswith((".xml", ".rels")):
+                archive.check_xml(member)
+    return io.BytesIO(data)
+
+
 def read_docx(path: Path) -> RawDocument:
     """A ``.docx`` file: its paragraphs, and table cells row by row, in reading order."""
-    _read_bytes(path)
+    package = open_package(path, _read_bytes(path), kind=".docx")
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
@@ -97,7 +124,7 @@ def read_docx(path: Path) -> RawDocument:
     from lxml.etree import XMLSyntaxError
 
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(package)
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, XMLSyntaxError) as exc:
         raise CorpusError(
             f"{path.name}: not a readable .docx file ({_short(exc)}); "
@@ -159,7 +186,7 @@ def _metadata_table(rows: list[list[object]]) -> dict[str, str]:
 
 def read_odt(path: Path) -> RawDocument:
     """An ``.odt`` file: headings and paragraphs (also inside tables), in reading order."""
-    _read_bytes(path)
+    package = open_package(path, _read_bytes(path), kind=".odt")
     from xml.parsers.expat import ExpatError
     from xml.sax import SAXException
 
@@ -168,7 +195,7 @@ def read_odt(path: Path) -> RawDocument:
     from odf.opendocument import load
 
     try:
-        document = load(str(path))
+        document = load(package)
     except (zipfile.BadZipFile, KeyError, ValueError, ExpatError, SAXException) as exc:
         raise CorpusError(
             f"{path.name}: not a readable .odt file ({_short(exc)}); "

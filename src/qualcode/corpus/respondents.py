@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from qualcode.corpus.readers import open_package
 from qualcode.errors import CorpusError
+from qualcode.files.zips import open_regular
 
 __all__ = ["REQUIRED_COLUMNS", "Respondent", "RespondentsTable", "read_respondents"]
 
@@ -62,20 +64,28 @@ def _read_rows(path: Path) -> list[dict[str, str]]:
                 f"{path.name}: reading .xlsx needs openpyxl; "
                 "install qualcode[office] or save as .csv"
             ) from None
+        from xml.etree.ElementTree import ParseError
         from zipfile import BadZipFile
 
+        from lxml.etree import XMLSyntaxError
+        from openpyxl.utils.exceptions import InvalidFileException
+
+        with open_regular(path, CorpusError) as handle:
+            package = open_package(path, handle.read(), kind=".xlsx")
+        broken = (BadZipFile, KeyError, ValueError, TypeError, IndexError, AttributeError,
+                  OSError, XMLSyntaxError, ParseError, InvalidFileException)  # fmt: skip
         try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except (BadZipFile, KeyError, ValueError, OSError) as exc:
+            book = openpyxl.load_workbook(package, read_only=True, data_only=True)
+            sheet = book.worksheets[0]
+            values = [
+                ["" if v is None else str(v).strip() for v in row]
+                for row in sheet.iter_rows(values_only=True)
+            ]
+            book.close()
+        except broken as exc:
             raise CorpusError(
-                f"{path.name}: not a readable .xlsx file ({exc}); re-save it or use .csv"
+                f"{path.name}: not a readable .xlsx file ({_short(exc)}); re-save it or use .csv"
             ) from None
-        sheet = book.worksheets[0]
-        values = [
-            ["" if v is None else str(v).strip() for v in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]
-        book.close()
         if not values:
             return []
         header = [h.strip().lower() for h in values[0]]
@@ -154,3 +164,8 @@ def read_respondents(path: str | Path) -> RespondentsTable:
             Respondent(name, row["respondent"], row["organisation"], MappingProxyType(attrs), line)
         )
     return RespondentsTable(path, tuple(out), columns, tuple(errors))
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return (text.splitlines()[0] if text else type(exc).__name__)[:80]

@@ -1,114 +1,53 @@
 """The ``.qdpx`` container: a zip read as untrusted input, and written atomically.
 
-Reading never extracts to disk: members are read into memory by name, after every
-member name has been checked (no absolute path, no ``..``, no drive letter: a
-zip-slip archive is refused whole) and the archive has been measured against
-``Limits`` (member count, uncompressed bytes, compression ratio). ``zipfile``
-never returns more bytes than a member declares, so the declared sizes bound
-what is read.
+Reading never extracts to disk: members are read into memory by name, through
+:class:`qualcode.files.zips.SafeZip`, which has checked every member name (no
+absolute path, no ``..``, no drive letter: a zip-slip archive is refused whole),
+refused encrypted and unsupported members, and measured the archive against
+``Limits`` (member count, uncompressed bytes, compression ratio) before anything
+is inflated.
 """
 
 from __future__ import annotations
 
-import re
 import zipfile
-import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 
 from qualcode.errors import InteropError
 from qualcode.files.output import open_output
+from qualcode.files.zips import Limits, SafeZip, unsafe_name
 
 __all__ = ["Archive", "Limits", "SOURCES_FOLDER", "write_archive"]
 
 SOURCES_FOLDER = "sources"
 QDE_NAME = "project.qde"
-_DRIVE = re.compile(r"^[A-Za-z]:")
-_MIB = 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How large a ``.qdpx`` may be before it is refused as a likely zip bomb.
-
-    ``max_ratio`` applies to members larger than ``ratio_floor`` bytes uncompressed
-    (small members legitimately compress very well).
-    """
-
-    max_members: int = 10_000
-    max_total_bytes: int = 1024 * _MIB
-    max_ratio: float = 100.0
-    ratio_floor: int = _MIB
-
-
-def _unsafe(name: str) -> bool:
-    if "\x00" in name or name.startswith(("/", "\\")) or _DRIVE.match(name):
-        return True
-    parts = re.split(r"[/\\]", name)
-    return ".." in parts
 
 
 class Archive:
     """An opened ``.qdpx``: its ``.qde`` document and its embedded source files.
 
-    Use as a context manager; raises ``InteropError`` for anything that makes the
-    archive unusable or unsafe.
+    Opened by :class:`qualcode.files.zips.SafeZip` (names, encryption, compression
+    methods and sizes checked before anything is read). Use as a context manager;
+    raises ``InteropError`` for anything that makes the archive unusable or unsafe.
     """
 
     def __init__(self, path: str | Path, *, limits: Limits | None = None) -> None:
         self.path = Path(path)
         self.name = self.path.name
         self.warnings: list[str] = []
-        limits = limits or Limits()
+        self._zip = SafeZip(
+            self.path, limits=limits, error=InteropError, kind=".qdpx",
+            fix="export the project again",
+        )  # fmt: skip
+        self._members = self._zip.members
         try:
-            self._zip = zipfile.ZipFile(self.path)
-        except FileNotFoundError:
-            raise InteropError(f"{self.name}: no such file") from None
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
-            raise InteropError(
-                f"{self.name}: not a zip archive or damaged ({exc}); a .qdpx is a zip file, "
-                "export the project again"
-            ) from None
-        try:
-            self._members = self._check(limits)
             self.qde_name = self._find_qde()
         except InteropError:
             self._zip.close()
             raise
         self._folder_warned = False
-
-    def _check(self, limits: Limits) -> dict[str, zipfile.ZipInfo]:
-        infos = self._zip.infolist()
-        if len(infos) > limits.max_members:
-            raise InteropError(
-                f"{self.name}: {len(infos)} members in the archive, more than the limit of "
-                f"{limits.max_members}; refused as a possible zip bomb"
-            )
-        total = 0
-        members: dict[str, zipfile.ZipInfo] = {}
-        for info in infos:
-            if _unsafe(info.filename):
-                raise InteropError(
-                    f"{self.name}: member {info.filename!r} points outside the archive folder "
-                    "(absolute path or '..'); the file is refused as unsafe"
-                )
-            total += info.file_size
-            ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > limits.ratio_floor and ratio > limits.max_ratio:
-                raise InteropError(
-                    f"{self.name}: member {info.filename!r} expands {ratio:.0f} times "
-                    f"(limit {limits.max_ratio:.0f}); refused as a possible zip bomb"
-                )
-            if not info.is_dir():
-                members[info.filename] = info
-        if total > limits.max_total_bytes:
-            raise InteropError(
-                f"{self.name}: {total:,} bytes uncompressed, more than the limit of "
-                f"{limits.max_total_bytes:,}; refused as a possible zip bomb"
-            )
-        return members
 
     def _find_qde(self) -> str:
         if QDE_NAME in self._members:
@@ -136,19 +75,7 @@ class Archive:
 
     def read(self, member: str) -> bytes:
         """The bytes of *member*; ``InteropError`` when it is missing or damaged."""
-        if member not in self._members:
-            raise InteropError(f"{self.name}: no member {member!r} in the archive")
-        try:
-            return self._zip.read(self._members[member])
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-            raise InteropError(
-                f"{self.name}: member {member!r} is damaged ({exc}); export the project again"
-            ) from None
-        except (NotImplementedError, RuntimeError) as exc:
-            raise InteropError(
-                f"{self.name}: member {member!r} cannot be read ({exc}); "
-                "export it again without encryption, using ordinary zip compression"
-            ) from None
+        return self._zip.read(member)
 
     def read_qde(self) -> bytes:
         """The bytes of the project document."""
@@ -167,7 +94,7 @@ class Archive:
         else:
             file = path
             self.warnings.append(f"{self.name}: path {path!r} lacks the internal:// scheme")
-        if _unsafe(file) or not file:
+        if unsafe_name(file) or not file:
             return None, f"path {path!r} is not a file name inside sources/"
         wanted = f"{SOURCES_FOLDER}/{file}"
         if wanted in self._members:

@@ -10,6 +10,7 @@ from lxml import etree
 
 from qualcode.errors import InteropError
 from qualcode.files.output import write_output
+from qualcode.files.zips import open_regular
 from qualcode.interop import model as refi
 from qualcode.interop import xml
 
@@ -136,7 +137,8 @@ def read_qdc(path: str | Path) -> tuple[refi.Codebook, refi.Report]:
     """
     path = Path(path)
     try:
-        data = path.read_bytes()
+        with open_regular(path, InteropError) as handle:  # a FIFO is refused, never waited on
+            data = handle.read()
     except OSError as exc:
         raise InteropError(f"{path.name}: cannot read the file ({exc.strerror})") from None
     return parse_codebook(data, name=path.name)
