@@ -150,3 +150,15 @@ def test_cli_kwic_bad_term_is_one_line(sample_dir) -> None:
     assert result.exit_code == 1
     assert result.output.startswith("error: search term 'x*': wildcard 'x*' keeps 1 letter")
     assert "Traceback" not in result.output
+
+
+def test_matches_in_a_vtt_record_carry_the_cue_time(sample_corpus) -> None:
+    frame = kwic(sample_corpus, "gemeente", lemma=True)
+    vtt = frame[frame["file"] == "implementatiemanager.vtt"]
+    assert len(vtt) > 0
+    transcript = sample_corpus.get("implementatiemanager.vtt")
+    for row in vtt.itertuples():
+        cue = next(c for c in transcript.cues if c.start <= row.start < c.end)
+        seconds = cue.begin_ms // 1000
+        assert row.timestamp == f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+    assert (frame[frame["file"] != "implementatiemanager.vtt"]["timestamp"] == "").all()

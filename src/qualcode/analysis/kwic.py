@@ -12,7 +12,8 @@ Only respondent speech is searched (the ranges of
 :func:`qualcode.analysis.words.speech_ranges`), and no match crosses from one
 paragraph into the next. The context on each side is at most *window* words
 of the same paragraph, with runs of white space shown as one space and none at
-either end.
+either end. ``timestamp`` is the start of the match's cue in a ``.vtt``/``.srt``
+record (``hh:mm:ss``), empty for other records.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from qualcode.analysis.codings import BLANK
+from qualcode.analysis.quotes import cue_timestamp
 from qualcode.analysis.words import speech_ranges
 from qualcode.codebook.model import Code, Codebook, Dimension, Pattern
 from qualcode.codebook.patterns import PatternSyntaxError, parse_phrase
@@ -33,7 +35,17 @@ from qualcode.errors import CodebookError
 __all__ = ["KWIC_COLUMNS", "kwic", "kwic_pattern"]
 
 #: Columns of :func:`kwic`, a contract: ``text[start:end] == match`` on every row.
-KWIC_COLUMNS = ("file", "respondent", "organisation", "start", "end", "left", "match", "right")
+KWIC_COLUMNS = (
+    "file",
+    "respondent",
+    "organisation",
+    "start",
+    "end",
+    "left",
+    "match",
+    "right",
+    "timestamp",
+)
 
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
@@ -144,6 +156,7 @@ def _matches(
                 _context(text, seg_start, start, window, before=True),
                 text[start:end],
                 _context(text, end, seg_end, window, before=False),
+                cue_timestamp(transcript, start, end),
             )
         )
     return rows

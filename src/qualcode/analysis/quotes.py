@@ -7,7 +7,9 @@ that span that are not respondent speech (interviewer turns, speaker labels,
 headings) are cut out, and surrounding whitespace is trimmed. A quote's
 ``valence`` is the valence code (``BEVORDEREND``, ``BELEMMEREND``) of the
 valence codings that overlap it, several joined with ``;``, empty when none
-does.
+does. A quote from a subtitle record (``.vtt``, ``.srt``) carries the start
+time of its first cue as ``timestamp`` (``hh:mm:ss``), so that the moment can
+be found in the recording; other quotes have an empty ``timestamp``.
 
 The work is done on whole columns (numpy), so that tens of thousands of
 codings are quoted in well under a second.
@@ -24,7 +26,16 @@ import pandas as pd
 from qualcode.codebook.model import Codebook
 from qualcode.corpus import Corpus, Transcript
 
-__all__ = ["QUOTE_COLUMNS", "Quote", "find_quotes", "quote_frame", "quotes_of", "speech_spans"]
+__all__ = [
+    "QUOTE_COLUMNS",
+    "Quote",
+    "clock",
+    "cue_timestamp",
+    "find_quotes",
+    "quote_frame",
+    "quotes_of",
+    "speech_spans",
+]
 
 #: The ``quotes.csv`` contract, then extra columns (add, never rename or drop).
 QUOTE_COLUMNS = (
@@ -39,6 +50,7 @@ QUOTE_COLUMNS = (
     "text",
     "score",
     "coders",
+    "timestamp",
 )
 
 
@@ -57,6 +69,25 @@ class Quote:
     text: str
     score: float
     coders: str
+    timestamp: str = ""
+
+
+def clock(ms: int) -> str:
+    """*ms* milliseconds as ``hh:mm:ss`` (seconds rounded down, as a player's counter shows)."""
+    seconds = ms // 1000
+    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+def cue_timestamp(transcript: Transcript, start: int, end: int) -> str:
+    """The start time (``hh:mm:ss``) of the first cue that ``text[start:end]`` touches.
+
+    Empty for a transcript without cues (not a ``.vtt``/``.srt`` record) or a
+    span outside every cue.
+    """
+    for cue in transcript.cues:
+        if cue.start < end and start < cue.end:
+            return clock(cue.begin_ms)
+    return ""
 
 
 def speech_spans(transcript: Transcript) -> list[tuple[int, int]]:
@@ -207,10 +238,22 @@ def quote_frame(
             ],
             "score": np.round(run_score[which[keep]], 4),
             "coders": run_coders[which[keep]] if len(keep) else np.empty(0, dtype=object),
+            "timestamp": _timestamps(corpus, files[docs], local_start, local_end),
         },
         columns=list(QUOTE_COLUMNS),
     )
     return out
+
+
+def _timestamps(
+    corpus: Corpus, files: np.ndarray, starts: np.ndarray, ends: np.ndarray
+) -> list[str]:
+    """The ``timestamp`` of each span (empty unless its transcript has cues)."""
+    timed = {t.file: t for t in corpus.transcripts if t.cues}
+    return [
+        cue_timestamp(timed[f], s, e) if f in timed else ""
+        for f, s, e in zip(files.tolist(), starts.tolist(), ends.tolist(), strict=True)
+    ]
 
 
 def _joined(run: np.ndarray, coders: np.ndarray, n_runs: int) -> np.ndarray:

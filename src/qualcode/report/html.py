@@ -13,7 +13,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from qualcode.report.model import FigureRef, QuoteGroup, ReportContent, Table, VariableSection
+from qualcode.report.model import (
+    FigureRef,
+    QuoteGroup,
+    ReportContent,
+    Table,
+    VariableSection,
+    time_note,
+)
 
 __all__ = ["render_index", "render_section", "write_html"]
 
@@ -91,7 +98,8 @@ def _quote_group(group: QuoteGroup) -> str:
         out.append(
             f'<blockquote class="quote" style="border-left-color: {escape(group.colour)}">'
             f"<p>{escape(q.text)}</p>"
-            f"<footer>{escape(organisation)} &middot; {escape(q.file)}, characters "
+            f"<footer>{escape(organisation)}{escape(time_note(q))} &middot; {escape(q.file)}, "
+            "characters "
             f"{q.start}&ndash;{q.end} &middot; score {q.score:g}</footer></blockquote>\n"
         )
     return "".join(out)

@@ -9,7 +9,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from qualcode.report.model import FigureRef, QuoteGroup, ReportContent, Table, VariableSection
+from qualcode.report.model import (
+    FigureRef,
+    QuoteGroup,
+    ReportContent,
+    Table,
+    VariableSection,
+    time_note,
+)
 
 __all__ = ["render_index_md", "render_section_md", "write_markdown"]
 
@@ -73,7 +80,7 @@ def _quote_group(group: QuoteGroup) -> str:
     for q in group.quotes:
         organisation = q.organisation or "organisation unknown"
         out.append(
-            f"{_blockquote(q.text)}\n>\n> — *{md_escape(organisation)}* "
+            f"{_blockquote(q.text)}\n>\n> — *{md_escape(organisation)}*{time_note(q)} "
             f"({md_escape(q.file)}, characters {q.start}–{q.end}, score {q.score:g})\n\n"
         )
     return "".join(out)

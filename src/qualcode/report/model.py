@@ -10,7 +10,24 @@ import pandas as pd
 from qualcode.analysis import Quote
 from qualcode.codebook.model import Code
 
-__all__ = ["FigureRef", "QuoteGroup", "ReportContent", "ReportSet", "Table", "VariableSection"]
+__all__ = [
+    "FigureRef",
+    "QuoteGroup",
+    "ReportContent",
+    "ReportSet",
+    "Table",
+    "VariableSection",
+    "time_note",
+]
+
+
+def time_note(quote: Quote) -> str:
+    """``", hh:mm:ss"`` after a quote's attribution when it comes from a recording, else ``""``.
+
+    The time is where the quote starts in the ``.vtt``/``.srt`` record
+    (``Quote.timestamp``), so that a reader can find the moment.
+    """
+    return f", {quote.timestamp}" if quote.timestamp else ""
 
 
 @dataclass(frozen=True)

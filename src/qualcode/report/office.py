@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from qualcode.errors import QualcodeError
-from qualcode.report.model import ReportContent, Table, VariableSection
+from qualcode.report.model import ReportContent, Table, VariableSection, time_note
 
 __all__ = ["XLSX_NAME", "require", "write_docx", "write_xlsx"]
 
@@ -93,7 +93,9 @@ def _docx_section(content: ReportContent, section: VariableSection, folder: Path
             document.add_paragraph(q.text, style="Quote")
             attribution = document.add_paragraph()
             attribution.add_run(q.organisation or "organisation unknown").italic = True
-            attribution.add_run(f" ({q.file}, characters {q.start}-{q.end}, score {q.score:g})")
+            attribution.add_run(
+                f"{time_note(q)} ({q.file}, characters {q.start}-{q.end}, score {q.score:g})"
+            )
     name = f"{section.file_stem}.docx"
     document.save(str(folder / name))
     return name
