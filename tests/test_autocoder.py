@@ -231,7 +231,8 @@ def test_sample_every_variable_occurs(sample_frame: pd.DataFrame) -> None:
     assert set(sample_frame["coder"]) == {"auto"}
     for row in sample_frame.itertuples():
         assert row.variable == book.variable_of(row.code)
-        assert row.score > 0 and row.evidence
+        # rule evidence gives a score; the learned model a calibrated confidence
+        assert (row.score > 0 or 0 < row.confidence <= 1) and row.evidence
 
 
 def test_sample_text_is_the_slice_and_respondent_speech(sample_frame, sample_corpus) -> None:

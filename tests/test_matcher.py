@@ -172,7 +172,9 @@ def test_sample_codings_equal_the_reference(sample_corpus, msm, reference, unit,
     ]
     assert len(expected) > 500
     for workers in (1, 2):
-        got = autocode(sample_corpus, msm, unit=unit, selection=selection, workers=workers)
+        got = autocode(
+            sample_corpus, msm, unit=unit, selection=selection, workers=workers, model=False
+        )
         assert as_rows(got) == expected
 
 
@@ -180,5 +182,5 @@ def test_streamed_texts_equal_the_reference(sample_corpus, msm, reference) -> No
     ref = Reference(msm)
     expected = [ref.code(f, spans, rows, Selection()) for f, spans, rows in reference["paragraph"]]
     texts = [(t.file, t.text) for t in sample_corpus.transcripts]
-    got = [as_rows(c) for _, c in iter_autocode_texts(iter(texts), msm, workers=2)]
+    got = [as_rows(c) for _, c in iter_autocode_texts(iter(texts), msm, workers=2, model=False)]
     assert got == expected

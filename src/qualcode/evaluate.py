@@ -15,7 +15,8 @@ column, or the codebook's tree when one is given); codes of other dimensions
   Accuracy is the share correct; Cohen's kappa compares the predicted label
   with the gold label, taken to be the predicted one when the gold has it and
   otherwise the gold's strongest variable (highest score, then first in the
-  gold file).
+  gold file). Codings with a ``confidence`` (the learned model's probability)
+  are weighed by it instead of their score.
 * Cross-validation (:func:`cross_validate`): the auto-coder's thresholds are
   tuned on all organisations but one and applied to the one left out, for each
   organisation in turn; the pooled held-out figures are what to expect on
@@ -291,19 +292,26 @@ def _map_codings(
         np.fromiter((s.start for s in segments), dtype=np.int64, count=len(segments)),
         np.fromiter((s.end for s in segments), dtype=np.int64, count=len(segments)),
     )
-    sums = (
+    if "confidence" in checked.columns:
+        confidence = pd.to_numeric(checked["confidence"], errors="coerce").to_numpy(dtype=float)
+    else:
+        confidence = np.full(len(checked), np.nan)
+    grouped = (
         pd.DataFrame(
             {
                 "segment": segment,
                 "label": np.asarray(names, dtype=object)[coding],
                 "score": checked["score"].to_numpy(dtype=float)[coding],
+                "confidence": confidence[coding],
             }
         )
-        .groupby(["segment", "label"], sort=False)["score"]
-        .sum()
+        .groupby(["segment", "label"], sort=False)
+        .agg(score=("score", "sum"), confidence=("confidence", "max"))
     )
+    # a calibrated probability is its variable's, not a code's: taken once, never summed
+    weights = grouped["confidence"].where(grouped["confidence"].notna(), grouped["score"])
     out: list[dict[str, float]] = [{} for _ in segments]
-    for (i, label), score in sums.items():
+    for (i, label), score in weights.items():
         out[int(i)][str(label)] = float(score)
     return out
 

@@ -37,6 +37,7 @@ import numpy.typing as npt
 from qualcode.codebook.model import Codebook
 from qualcode.coding.matcher import Matcher
 from qualcode.coding.model import Coding
+from qualcode.coding.ranking import rank_by_rules, rank_with_model
 from qualcode.corpus.model import UNITS, Transcript
 from qualcode.corpus.segments import respondent_spans
 from qualcode.errors import CodingError
@@ -44,11 +45,14 @@ from qualcode.errors import CodingError
 if TYPE_CHECKING:
     import pandas as pd
 
+    from qualcode.coding.learned import LearnedModel
     from qualcode.corpus import Corpus
 
 __all__ = [
+    "DEFAULT_MIN_CONFIDENCE",
     "DEFAULT_MIN_SCORE",
     "DEFAULT_RELATIVE",
+    "DEFAULT_VALENCE_MIN_CONFIDENCE",
     "DEFAULT_VALENCE_MIN_SCORE",
     "CodeGroups",
     "Selection",
@@ -58,6 +62,7 @@ __all__ = [
     "autocode_text",
     "iter_autocode",
     "iter_autocode_texts",
+    "resolve_model",
 ]
 
 # The defaults are the thresholds that ``qualcode evaluate --cross-validate`` tuned on the
@@ -69,6 +74,10 @@ DEFAULT_MIN_SCORE = 2.0
 DEFAULT_RELATIVE = 0.5
 #: A valence code needs at least this much evidence (one weak cue is enough).
 DEFAULT_VALENCE_MIN_SCORE = 0.5
+#: With the learned model: a variable other than a segment's best needs this probability.
+DEFAULT_MIN_CONFIDENCE = 0.3
+#: With the learned model: a valence code needs this probability.
+DEFAULT_VALENCE_MIN_CONFIDENCE = 0.5
 #: Corpora below this many characters are coded in one process (a pool costs more).
 _PARALLEL_MIN_CHARS = 2_000_000
 K = TypeVar("K")
@@ -82,11 +91,18 @@ _CHUNK_CHARS = 200_000
 
 @dataclass(frozen=True)
 class Selection:
-    """The thresholds that turn evidence into codings (see the module docstring)."""
+    """The thresholds that turn evidence into codings (see the module docstring).
+
+    ``min_score``, ``relative`` and ``valence_min_score`` apply to rule evidence
+    alone; ``min_confidence`` and ``valence_min_confidence`` to the learned
+    model's probabilities (:mod:`qualcode.coding.ranking`).
+    """
 
     min_score: float = DEFAULT_MIN_SCORE
     relative: float = DEFAULT_RELATIVE
     valence_min_score: float = DEFAULT_VALENCE_MIN_SCORE
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE
+    valence_min_confidence: float = DEFAULT_VALENCE_MIN_CONFIDENCE
 
     def keep(self, scores: Floats, groups: CodeGroups) -> Bools:
         """Which codes to write: *scores* is segments x codes (codebook order)."""
@@ -118,6 +134,7 @@ class CodeGroups:
     groups: tuple[str, ...]  # top-level code ids
     group_of: Ints  # per code: index into groups
     is_variable: Bools  # per group: a variable (primary dimension)
+    top_code: Ints  # per group: the index of its own (top-level) code
 
     def sums(self, scores: Floats) -> Floats:
         """Segments x groups: the sum of each group's columns of *scores* (segments x codes)."""
@@ -134,7 +151,9 @@ class CodeGroups:
         group_of = np.array([index[codebook.top_of(c.id)] for c in codebook.codes], dtype=np.intp)
         variables = {c.id for c in codebook.variables()}
         is_variable = np.array([g in variables for g in groups], dtype=bool)
-        return cls(groups, group_of, is_variable)
+        position = {c.id: i for i, c in enumerate(codebook.codes)}
+        top_code = np.array([position[g] for g in groups], dtype=np.intp)
+        return cls(groups, group_of, is_variable, top_code)
 
 
 # -- one process ------------------------------------------------------------------------
@@ -156,6 +175,8 @@ class _Coded:
     codes: Ints  # index into the codebook's codes
     scores: Floats
     evidence: list[str]
+    confidences: Floats  # NaN: no confidence (rules alone)
+    ranks: Ints
 
     def codings(self, files: Sequence[str], codes: Sequence[str]) -> list[list[Coding]]:
         """The ``Coding`` records per text, *files* naming the texts, *codes* the code ids."""
@@ -165,6 +186,8 @@ class _Coded:
             [codes[c] for c in self.codes.tolist()],
             self.scores.tolist(),
             self.evidence,
+            [None if c != c else round(c, 4) for c in self.confidences.tolist()],
+            self.ranks.tolist(),
             strict=True,
         )
         make = _fill if _FILLABLE else _construct
@@ -175,8 +198,8 @@ class _Coded:
         try:
             return [
                 [
-                    make(file, start, end, code, score, why)
-                    for start, end, code, score, why in islice(rows, n)
+                    make(file, start, end, code, score, why, confidence, rank)
+                    for start, end, code, score, why, confidence, rank in islice(rows, n)
                 ]
                 for file, n in zip(files, self.counts.tolist(), strict=True)
             ]
@@ -191,17 +214,46 @@ class _Coded:
 # directly; the result is the same record (tests/test_autocoder.py checks both ways).
 _FILLABLE = (
     tuple(f.name for f in fields(Coding))
-    == ("file", "start", "end", "code", "coder", "score", "evidence", "memo")
+    == (
+        "file",
+        "start",
+        "end",
+        "code",
+        "coder",
+        "score",
+        "evidence",
+        "memo",
+        "confidence",
+        "rank",
+    )
     and not hasattr(Coding, "__post_init__")
     and not hasattr(Coding, "__slots__")
 )
 
 
-def _construct(file: str, start: int, end: int, code: str, score: float, why: str) -> Coding:
-    return Coding(file, start, end, code, "auto", score, why)
+def _construct(
+    file: str,
+    start: int,
+    end: int,
+    code: str,
+    score: float,
+    why: str,
+    confidence: float | None,
+    rank: int,
+) -> Coding:
+    return Coding(file, start, end, code, "auto", score, why, "", confidence, rank)
 
 
-def _fill(file: str, start: int, end: int, code: str, score: float, why: str) -> Coding:
+def _fill(
+    file: str,
+    start: int,
+    end: int,
+    code: str,
+    score: float,
+    why: str,
+    confidence: float | None,
+    rank: int,
+) -> Coding:
     record = object.__new__(Coding)
     slots = record.__dict__
     slots["file"] = file
@@ -212,14 +264,19 @@ def _fill(file: str, start: int, end: int, code: str, score: float, why: str) ->
     slots["score"] = score
     slots["evidence"] = why
     slots["memo"] = ""
+    slots["confidence"] = confidence
+    slots["rank"] = rank
     return record
 
 
 class _Coder:
     """A compiled codebook plus thresholds; codes the respondent segments of texts."""
 
-    def __init__(self, codebook: Codebook, selection: Selection) -> None:
-        self.spec = (codebook, selection)
+    def __init__(
+        self, codebook: Codebook, selection: Selection, model: LearnedModel | None
+    ) -> None:
+        self.spec = (codebook, selection, model)
+        self.model = model
         self.matcher = Matcher(codebook)
         self.groups = CodeGroups.of(codebook)
         self.selection = selection
@@ -232,7 +289,11 @@ class _Coder:
         spans = [list(job_spans) for _, job_spans in jobs]
         docs = self.tokenizer.pipe([text for text, _ in jobs])
         scan = self.matcher.scan_texts(list(zip(docs, spans, strict=True)))
-        keep = self.selection.keep(scan.scores, self.groups)
+        if self.model is None:
+            ranked = rank_by_rules(scan, self.groups, self.selection)
+        else:
+            ranked = rank_with_model(scan, self.groups, self.selection, self.model)
+        keep = ranked.keep
         segments, codes = np.nonzero(keep)
         bounds = np.array([span for job in spans for span in job], dtype=np.intp).reshape(-1, 2)
         job_of = np.repeat(np.arange(len(jobs)), [len(job) for job in spans])
@@ -242,7 +303,9 @@ class _Coder:
             ends=bounds[segments, 1],
             codes=codes,
             scores=scan.scores[keep],
-            evidence=scan.explain_all(keep),
+            evidence=ranked.evidence,
+            confidences=ranked.confidence,
+            ranks=ranked.rank,
         )
 
     def code_transcripts(self, transcripts: Sequence[Transcript], unit: str) -> list[list[Coding]]:
@@ -254,11 +317,11 @@ class _Coder:
 _WORKER: _Coder | None = None
 
 
-def _init_worker(codebook: Codebook, selection: Selection) -> None:
+def _init_worker(codebook: Codebook, selection: Selection, model: LearnedModel | None) -> None:
     global _WORKER
     inherited = _WORKER  # set by the parent before forking (start method "fork")
-    if inherited is None or inherited.spec != (codebook, selection):
-        _WORKER = _Coder(codebook, selection)
+    if inherited is None or inherited.spec != (codebook, selection, model):
+        _WORKER = _Coder(codebook, selection, model)
     # The compiled codebook and spaCy live as long as the worker: keep the cyclic
     # garbage collector from walking them again and again.
     gc.freeze()
@@ -293,6 +356,15 @@ def _batches(items: Iterable[T], size: Callable[[T], int]) -> Iterator[list[T]]:
         yield batch
 
 
+def resolve_model(codebook: Codebook, model: LearnedModel | bool) -> LearnedModel | None:
+    """The learned model to use: *model* itself, the shipped one (True) or none (False)."""
+    if model is True:
+        from qualcode.coding.learned import default_model
+
+        return default_model(codebook)
+    return None if model is False else model
+
+
 def _check_unit(unit: str) -> None:
     if unit not in UNITS:
         raise CodingError(f"unknown unit {unit!r}; choose one of: {', '.join(UNITS)}")
@@ -303,6 +375,7 @@ def _pooled(
     work: Callable[..., _Coded],
     codebook: Codebook,
     selection: Selection,
+    model: LearnedModel | None,
     workers: int,
 ) -> Iterator[tuple[K, list[Coding]]]:
     """``(key, codings)`` for each ``(key, file, job, size)`` of *items*, in order, from a pool.
@@ -318,7 +391,7 @@ def _pooled(
     first = next(chunks, None)
     if first is None:
         return
-    local = _Coder(codebook, selection)
+    local = _Coder(codebook, selection, model)
     codes = local.matcher.codes
 
     def results(
@@ -332,7 +405,7 @@ def _pooled(
     _WORKER = local
     try:
         with ProcessPoolExecutor(
-            max_workers=workers, initializer=_init_worker, initargs=(codebook, selection)
+            max_workers=workers, initializer=_init_worker, initargs=(codebook, selection, model)
         ) as pool:
             for chunk in chunks:
                 jobs = [job for _, _, job, _ in chunk]
@@ -357,6 +430,7 @@ def iter_autocode(
     unit: str = "paragraph",
     selection: Selection | None = None,
     workers: int = 1,
+    model: LearnedModel | bool = True,
 ) -> Iterator[tuple[Transcript, list[Coding]]]:
     """Auto-code *transcripts* one by one, yielding each with its codings, in input order.
 
@@ -366,13 +440,14 @@ def iter_autocode(
     """
     _check_unit(unit)
     selection = selection or Selection()
+    learned = resolve_model(codebook, model)
     if workers <= 1:
-        coder = _Coder(codebook, selection)
+        coder = _Coder(codebook, selection, learned)
         for batch in _batches(transcripts, lambda t: len(t.text)):
             yield from zip(batch, coder.code_transcripts(batch, unit), strict=True)
         return
     items = ((t, t.file, (t.text, respondent_spans(t, unit)), len(t.text)) for t in transcripts)
-    yield from _pooled(items, _work_spans, codebook, selection, workers)
+    yield from _pooled(items, _work_spans, codebook, selection, learned, workers)
 
 
 def iter_autocode_texts(
@@ -382,6 +457,7 @@ def iter_autocode_texts(
     unit: str = "paragraph",
     selection: Selection | None = None,
     workers: int = 1,
+    model: LearnedModel | bool = True,
 ) -> Iterator[tuple[str, list[Coding]]]:
     """Auto-code ``(file name, text)`` pairs, yielding each name with its codings, in order.
 
@@ -391,15 +467,17 @@ def iter_autocode_texts(
     """
     _check_unit(unit)
     selection = selection or Selection()
+    learned = resolve_model(codebook, model)
     if workers <= 1:
-        coder = _Coder(codebook, selection)
+        coder = _Coder(codebook, selection, learned)
         for batch in _batches(texts, lambda pair: len(pair[1])):
             files = [file for file, _ in batch]
             coded = _work_texts(coder, [text for _, text in batch], unit)
             yield from zip(files, coded.codings(files, coder.matcher.codes), strict=True)
         return
     items = ((file, file, text, len(text)) for file, text in texts)
-    yield from _pooled(items, partial(_work_texts, unit=unit), codebook, selection, workers)
+    work = partial(_work_texts, unit=unit)
+    yield from _pooled(items, work, codebook, selection, learned, workers)
 
 
 def autocode(
@@ -409,6 +487,7 @@ def autocode(
     unit: str = "paragraph",
     selection: Selection | None = None,
     workers: int | None = None,
+    model: LearnedModel | bool = True,
 ) -> list[Coding]:
     """Auto-code every transcript of *corpus* with *codebook*; codings in corpus order.
 
@@ -424,6 +503,7 @@ def autocode(
         unit=unit,
         selection=selection,
         workers=_workers(transcripts, workers),
+        model=model,
     ):
         out.extend(codings)
     return out
@@ -443,12 +523,13 @@ def autocode_text(
     unit: str = "paragraph",
     file: str = "<text>",
     selection: Selection | None = None,
+    model: LearnedModel | bool = True,
 ) -> list[Coding]:
     """Auto-code one string (speaker labels such as ``I:``/``R:`` are recognised)."""
     from qualcode.corpus import transcript_from_text
 
     transcript = transcript_from_text(text, file=file)
-    return autocode([transcript], codebook, unit=unit, selection=selection, workers=1)
+    return autocode([transcript], codebook, unit=unit, selection=selection, workers=1, model=model)
 
 
 def autocode_frame(
@@ -458,11 +539,14 @@ def autocode_frame(
     unit: str = "paragraph",
     selection: Selection | None = None,
     workers: int | None = None,
+    model: LearnedModel | bool = True,
 ) -> pd.DataFrame:
     """Auto-code *corpus* and return the codings as a DataFrame in the codings CSV contract."""
     from qualcode.coding.csvio import codings_frame
 
-    codings = autocode(corpus, codebook, unit=unit, selection=selection, workers=workers)
+    codings = autocode(
+        corpus, codebook, unit=unit, selection=selection, workers=workers, model=model
+    )
     return codings_frame(codings, corpus, variable_of=codebook.variable_of)
 
 
@@ -475,6 +559,7 @@ def autocode_corpus(
     selection: Selection | None = None,
     workers: int | None = None,
     wrap: Callable[[Iterator[Any]], Iterable[Any]] | None = None,
+    model: LearnedModel | bool = True,
 ) -> pd.DataFrame:
     """Auto-code *corpus* and write the codings CSV *out* (whole or not at all).
 
@@ -489,6 +574,7 @@ def autocode_corpus(
         unit=unit,
         selection=selection,
         workers=_workers(corpus.transcripts, workers),
+        model=model,
     )
     if wrap is not None:
         stream = wrap(iter(stream))

@@ -42,6 +42,8 @@ def codings_frame(
                 "score": round(float(c.score), 4),
                 "text": t.text[c.start : c.end],
                 "evidence": c.evidence,
+                "confidence": "" if c.confidence is None else round(float(c.confidence), 4),
+                "rank": c.rank if c.rank else "",
             }
         )
     return pd.DataFrame.from_records(rows, columns=list(CODINGS_COLUMNS))
@@ -65,6 +67,13 @@ def write_codings_csv(
         frame.to_csv(fh, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
 
 
+def _number(value: object) -> float | None:
+    """A float from a CSV cell, None when it is empty or missing."""
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return None
+    return float(value)  # type: ignore[arg-type]
+
+
 def frame_to_codings(frame: pd.DataFrame) -> list[Coding]:
     """Codings from a codings DataFrame (as read by :func:`read_codings_csv`)."""
     has = set(frame.columns)
@@ -77,6 +86,8 @@ def frame_to_codings(frame: pd.DataFrame) -> list[Coding]:
             coder=str(r["coder"]) if "coder" in has else "auto",
             score=float(r["score"]) if "score" in has else 1.0,
             evidence=str(r["evidence"]) if "evidence" in has else "",
+            confidence=_number(r.get("confidence")),
+            rank=int(_number(r.get("rank")) or 0),
         )
         for r in frame.to_dict(orient="records")
     ]

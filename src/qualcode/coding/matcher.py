@@ -214,6 +214,7 @@ class TextScan:
         ends = np.bincount(hi, minlength=n + 1)[: n + 1]
         self.segment: Ints = np.cumsum(starts[:n]) - 1
         inside = np.cumsum(starts[:n] - ends[:n]) > 0
+        self.inside = inside
         self._lo = np.append(lo, 0)  # [-1] -> 0: harmless for tokens before any segment
         self._hi = np.append(hi, 0)
         # (token, atom) pairs inside segments, grouped by atom: self._keys = atom * n + token

@@ -23,6 +23,8 @@ CODINGS_COLUMNS = (
     "score",
     "text",
     "evidence",
+    "confidence",
+    "rank",
 )
 
 #: The columns a codings CSV must have to be imported.
@@ -33,7 +35,9 @@ REQUIRED_IMPORT_COLUMNS = ("file", "start", "end", "code", "coder")
 class Coding:
     """``code`` applied by ``coder`` to ``text[start:end]`` of transcript ``file``.
 
-    ``score`` and ``evidence`` say how strongly and why an automatic coder chose it.
+    ``score`` and ``evidence`` say how strongly and why an automatic coder chose it;
+    ``confidence`` is the learned model's calibrated probability (None without one)
+    and ``rank`` the code's variable's rank in its segment (1 = best; 0 = unranked).
     """
 
     file: str
@@ -44,3 +48,5 @@ class Coding:
     score: float = 1.0
     evidence: str = ""
     memo: str = ""
+    confidence: float | None = None
+    rank: int = 0
