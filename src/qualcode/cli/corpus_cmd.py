@@ -67,6 +67,9 @@ def corpus_command(transcripts: str, respondents: str | None, fmt: str, max_mb: 
 def text_command(transcripts: str, file: str) -> None:
     """Print FILE's normalised text exactly: the reference for every offset.
 
+    FILE is a file inside the transcripts folder (links leading outside it are
+    refused).
+
     \b
     Example:
       qualcode text --transcripts transcripts_sample divosa.txt
@@ -74,15 +77,10 @@ def text_command(transcripts: str, file: str) -> None:
     from pathlib import Path
 
     from qualcode.corpus import read_transcript
+    from qualcode.errors import CorpusError
+    from qualcode.files.folder import file_inside
 
-    path = Path(transcripts) / file
-    if not path.is_file():
-        from qualcode.errors import CorpusError
-
-        raise CorpusError(
-            f"{file}: no such file in {transcripts}; "
-            f"see 'qualcode corpus --transcripts {transcripts}'"
-        )
+    path = file_inside(Path(transcripts), file, error=CorpusError)
     transcript = read_transcript(path, name=file)
     sys.stdout.flush()
     sys.stdout.buffer.write(transcript.text.encode("utf-8"))

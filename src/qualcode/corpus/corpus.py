@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,9 +11,10 @@ import pandas as pd
 
 from qualcode.corpus.build import read_transcript
 from qualcode.corpus.model import Segment, Transcript
-from qualcode.corpus.readers import DEFAULT_MAX_BYTES
+from qualcode.corpus.readers import DEFAULT_MAX_BYTES, QualcodeWarning
 from qualcode.corpus.respondents import RespondentsTable, read_respondents
 from qualcode.errors import CorpusError
+from qualcode.files.folder import folder_files
 
 __all__ = ["Corpus", "CorpusIssue", "load_corpus"]
 
@@ -167,11 +169,11 @@ class Corpus:
 
 
 def _candidate_files(root: Path, respondents_path: Path | None) -> list[Path]:
+    found, skipped = folder_files(root)  # regular files inside the folder only
+    for line in skipped:
+        warnings.warn(line, QualcodeWarning, stacklevel=3)
     files = []
-    for p in sorted(root.rglob("*")):
-        rel = p.relative_to(root)
-        if any(part.startswith((".", "_")) for part in rel.parts) or not p.is_file():
-            continue
+    for p in found:
         if p.suffix.lower() in _DATA_SUFFIXES or p.name.startswith("~$"):
             continue
         if respondents_path is not None and p.resolve() == respondents_path.resolve():
