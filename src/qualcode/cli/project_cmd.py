@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import asdict
+from pathlib import Path
 
 import click
 
@@ -115,6 +116,36 @@ def export_command(db: str, out: str, coder: str | None, status: str) -> None:
         frame = project.codings(coder=coder, status=None if status == "all" else status)
     write_codings_csv(frame, out, inputs=(db,))
     click.echo(f"wrote {len(frame)} codings to {out}")
+
+
+@project_group.command("export-memos")
+@_existing_db
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="memos.md (a memo report), memos.csv (a table) or memos.docx.",
+)
+def export_memos_command(db: str, out: str) -> None:
+    """Write every memo of DB (on codes, codings and transcripts) to a file.
+
+    Each memo says what it is about: the code and its variable; for a coding
+    also the organisation, file, offsets and the coded passage. CSV columns:
+    kind, target, coder, text, created, updated, variable, code, file,
+    organisation, start, end, passage.
+
+    \b
+    Example:
+      qualcode project export-memos studie.db --out memos.md
+      qualcode project export-memos studie.db --out memos.docx
+    """
+    from qualcode.report.memos import project_memos, write_memos
+
+    with Project.open(db) as project:
+        frame = project_memos(project)
+        sources: list[str | Path] = [db, *project.corpus.sources()]
+    write_memos(frame, out, inputs=sources)
+    click.echo(f"wrote {len(frame)} memos to {out}")
 
 
 def _print_refresh(result: RefreshResult) -> None:

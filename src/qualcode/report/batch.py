@@ -65,6 +65,17 @@ def _sources(
     return corpus, book, frame
 
 
+def _memos(project: str | Path | None) -> pd.DataFrame | None:
+    """The memos of *project* for the report (None without a project)."""
+    if project is None:
+        return None
+    from qualcode.report.memos import project_memos
+    from qualcode.store import Project
+
+    with Project.open(project) as opened:
+        return project_memos(opened)
+
+
 def _autocode(
     corpus: Corpus,
     codebook: Codebook,
@@ -147,6 +158,7 @@ def report_corpus(
     report = build_report(
         analysis,
         out,
+        memos=_memos(project),
         formats=formats,
         compare=compare,
         max_quotes=max_quotes,

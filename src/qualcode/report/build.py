@@ -193,6 +193,7 @@ def build_report(
     progress: Callable[[Sequence[Step]], Iterable[Step]] | None = None,
     workers: int | None = None,
     inputs: Iterable[str | Path] = (),
+    memos: pd.DataFrame | None = None,
 ) -> ReportSet:
     """Write the report set of *analysis* into the folder *out*.
 
@@ -208,7 +209,9 @@ def build_report(
     placeholders in quotes and tables. *progress* wraps the list of steps (a
     progress bar). The figures are drawn by *workers* processes (default: one
     per core, at most 4). No file is written over one of *inputs* (the files the
-    report is made from), nor over anything but a regular file.
+    report is made from), nor over anything but a regular file. *memos* (the
+    table of ``qualcode.report.memos.project_memos``) puts each variable's memos
+    on its page and all of them in ``memos.html`` and ``memos.md``.
     """
     chosen = parse_formats(formats)
     if "docx" in chosen or "xlsx" in chosen:
@@ -246,6 +249,10 @@ def build_report(
                 codes=[c.id for c in codebook.codes if c.id not in valence],
             )
             content = plan.content(quotes)
+            if memos is not None and len(memos):
+                from qualcode.report.memos import memo_notes, with_memos
+
+                content = with_memos(content, memo_notes(memos, anonymiser))
             text, office = _text_steps(analysis, content, tmp, chosen, quotes, anonymiser)
             steps = text + figures + office
             written: list[str] = []

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from qualcode.report.memos import memos_html
 from qualcode.report.model import (
     FigureRef,
     QuoteGroup,
@@ -137,6 +138,7 @@ def render_section(content: ReportContent, section: VariableSection) -> str:
             if group.code.id != code.id:
                 parts.append(f'<p class="definition">{escape(group.code.description)}</p>\n')
         parts.append(_quote_group(group))
+    parts.append(memos_html(section.memos))
     return _page(
         f"{code.name} - {content.title}",
         "".join(parts),
@@ -167,6 +169,8 @@ def render_index(content: ReportContent) -> str:
         '. Data: <a href="frequencies.csv">frequencies.csv</a>, '
         '<a href="quotes.csv">quotes.csv</a>.</p>\n'
     )
+    if content.memos:
+        parts.append(f'<p><a href="memos.html">Memos</a> ({len(content.memos)}).</p>\n')
     parts.extend(render_table(t) for t in content.tables)
     parts.extend(_figure(f) for f in content.figures)
     parts.append("<h2>Corpus</h2>\n")
@@ -183,4 +187,13 @@ def write_html(content: ReportContent, folder: Path) -> list[str]:
         name = f"{section.file_stem}.html"
         (folder / name).write_text(render_section(content, section), encoding="utf-8")
         written.append(name)
+    if content.memos:
+        page = _page(
+            f"Memos - {content.title}",
+            memos_html(content.memos, level=1),
+            _nav(content, "memos"),
+            content.language,
+        )
+        (folder / "memos.html").write_text(page, encoding="utf-8")
+        written.append("memos.html")
     return written

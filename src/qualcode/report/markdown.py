@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from qualcode.report.memos import memos_markdown
 from qualcode.report.model import (
     FigureRef,
     QuoteGroup,
@@ -105,6 +106,7 @@ def render_section_md(content: ReportContent, section: VariableSection) -> str:
             current = group.code.id
             parts.append(f"### {md_escape(group.code.name)} ({group.code.id})\n\n")
         parts.append(_quote_group(group))
+    parts.append(memos_markdown(section.memos))
     parts.append("[Overview](index.md)\n")
     return "".join(parts)
 
@@ -120,6 +122,8 @@ def render_index_md(content: ReportContent) -> str:
     parts.extend(_figure(f) for f in content.figures)
     parts.append("## Corpus\n\n")
     parts.append(render_table_md(content.corpus))
+    if content.memos:
+        parts.append(f"\n[Memos](memos.md) ({len(content.memos)})\n")
     return "".join(parts)
 
 
@@ -131,4 +135,8 @@ def write_markdown(content: ReportContent, folder: Path) -> list[str]:
         name = f"{section.file_stem}.md"
         (folder / name).write_text(render_section_md(content, section), encoding="utf-8")
         written.append(name)
+    if content.memos:
+        page = memos_markdown(content.memos, level=1) + "[Overview](index.md)\n"
+        (folder / "memos.md").write_text(page, encoding="utf-8")
+        written.append("memos.md")
     return written

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from qualcode.analysis import Quote
 from qualcode.codebook.model import Code
+
+if TYPE_CHECKING:
+    from qualcode.report.memos import MemoNote
 
 __all__ = [
     "FigureRef",
@@ -77,6 +81,7 @@ class VariableSection:
     tables: tuple[Table, ...]
     figures: tuple[FigureRef, ...]
     quote_groups: tuple[QuoteGroup, ...]
+    memos: tuple[MemoNote, ...] = ()  # the memos on the variable's codes and codings
 
     @property
     def file_stem(self) -> str:
@@ -97,6 +102,7 @@ class ReportContent:
     notes: tuple[str, ...]
     max_quotes: int
     language: str = "en"
+    memos: tuple[MemoNote, ...] = ()  # every memo of the project: the memo report
 
 
 @dataclass(frozen=True)

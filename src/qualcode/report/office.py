@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from qualcode.errors import QualcodeError
+from qualcode.report.memos import add_memos_docx
 from qualcode.report.model import ReportContent, Table, VariableSection, time_note
 
 __all__ = ["XLSX_NAME", "require", "write_docx", "write_xlsx"]
@@ -96,6 +97,7 @@ def _docx_section(content: ReportContent, section: VariableSection, folder: Path
             attribution.add_run(
                 f"{time_note(q)} ({q.file}, characters {q.start}-{q.end}, score {q.score:g})"
             )
+    add_memos_docx(document, section.memos)
     name = f"{section.file_stem}.docx"
     document.save(str(folder / name))
     return name

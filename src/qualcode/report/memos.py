@@ -1,0 +1,285 @@
+"""Memos in the output: coders' notes on codes, codings and transcripts, and what they are about.
+
+A project keeps memos on a code, on a coding and on a transcript
+(``Project.memo``). :func:`project_memos` gives them as one table that says
+what each memo is about (the code and its variable; for a coding also the
+file, offsets, organisation and the coded passage). Reports show a variable's
+code and coding memos on that variable's page and every memo in the memo
+report (``memos.html``, ``memos.md``); :func:`write_memos` exports them as
+``.md``, ``.csv`` or ``.docx`` (``qualcode project export-memos``).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from qualcode.errors import QualcodeError
+
+if TYPE_CHECKING:
+    from qualcode.report.anonymise import Anonymiser
+    from qualcode.report.model import ReportContent
+    from qualcode.store import Project
+
+__all__ = [
+    "MEMO_EXPORT_COLUMNS",
+    "MEMO_FORMATS",
+    "MemoNote",
+    "add_memos_docx",
+    "memo_notes",
+    "memos_html",
+    "memos_markdown",
+    "project_memos",
+    "with_memos",
+    "write_memos",
+]
+
+#: Columns of :func:`project_memos` (and of ``memos.csv``).
+MEMO_EXPORT_COLUMNS = (
+    "kind",
+    "target",
+    "coder",
+    "text",
+    "created",
+    "updated",
+    "variable",
+    "code",
+    "file",
+    "organisation",
+    "start",
+    "end",
+    "passage",
+)
+#: File types :func:`write_memos` writes.
+MEMO_FORMATS = (".md", ".csv", ".docx")
+_KINDS = ("code", "coding", "transcript")
+
+
+@dataclass(frozen=True)
+class MemoNote:
+    """One memo and what it is about, ready to show."""
+
+    kind: str
+    target: str
+    coder: str
+    text: str
+    updated: str = ""
+    variable: str = ""
+    code: str = ""
+    file: str = ""
+    organisation: str = ""
+    start: int = -1
+    end: int = -1
+    passage: str = ""
+
+    @property
+    def about(self) -> str:
+        """What the memo is about, in words (``code GELD``, ``VNG, vng.txt 120-300``)."""
+        if self.kind == "code":
+            return f"code {self.code}"
+        if self.kind == "transcript":
+            return f"transcript {self.file} ({self.organisation or 'organisation unknown'})"
+        return (
+            f"coding {self.target}, {self.code}: {self.organisation or 'organisation unknown'} "
+            f"({self.file}, characters {self.start}-{self.end})"
+        )
+
+
+def project_memos(project: Project) -> pd.DataFrame:
+    """Every memo of *project* with what it is about, in ``MEMO_EXPORT_COLUMNS``.
+
+    Code memos first (codebook order), then coding memos (by file and
+    position), then transcript memos; ``start``/``end`` are -1 and
+    ``passage`` is empty where they do not apply.
+    """
+    memos = project.memos()
+    codebook = project.codebook
+    corpus = project.corpus
+    records = {str(c.id): c for c in project.coding_records(status=None)}
+    order = {c.id: i for i, c in enumerate(codebook.codes)}
+    rows = []
+    for m in memos.itertuples(index=False):
+        row = {c: getattr(m, c) for c in ("kind", "target", "coder", "text", "created", "updated")}
+        row.update(variable="", code="", file="", organisation="", start=-1, end=-1, passage="")
+        if m.kind == "code":
+            row.update(code=m.target, variable=_variable(codebook, m.target))
+        elif m.kind == "coding" and m.target in records:
+            c = records[m.target]
+            transcript = corpus.get(c.file)
+            row.update(
+                code=c.code,
+                variable=_variable(codebook, c.code),
+                file=c.file,
+                organisation=transcript.organisation,
+                start=c.start,
+                end=c.end,
+                passage=transcript.text[c.start : c.end],
+            )
+        elif m.kind == "transcript":
+            row.update(file=m.target, organisation=corpus.get(m.target).organisation)
+        rows.append(row)
+    frame = pd.DataFrame.from_records(rows, columns=list(MEMO_EXPORT_COLUMNS))
+    if frame.empty:
+        return frame
+    frame["_kind"] = frame["kind"].map({k: i for i, k in enumerate(_KINDS)})
+    frame["_code"] = frame["code"].map(order).fillna(len(order))
+    frame = frame.sort_values(["_kind", "_code", "file", "start", "target"], kind="stable")
+    return frame.drop(columns=["_kind", "_code"]).reset_index(drop=True)
+
+
+def _variable(codebook: object, code: str) -> str:
+    try:
+        return str(codebook.variable_of(code))  # type: ignore[attr-defined]
+    except QualcodeError:
+        return ""
+
+
+def memo_notes(frame: pd.DataFrame, anonymiser: Anonymiser | None = None) -> tuple[MemoNote, ...]:
+    """The rows of :func:`project_memos` as ``MemoNote`` records, texts anonymised if asked."""
+    hide = anonymiser.apply if anonymiser else (lambda text: text)
+    return tuple(
+        MemoNote(
+            kind=str(r.kind),
+            target=str(r.target),
+            coder=str(r.coder),
+            text=hide(str(r.text)),
+            updated=str(r.updated),
+            variable=str(r.variable),
+            code=str(r.code),
+            file=str(r.file),
+            organisation=str(r.organisation),
+            start=int(r.start),
+            end=int(r.end),
+            passage=hide(str(r.passage)),
+        )
+        for r in frame.itertuples(index=False)
+    )
+
+
+def with_memos(content: ReportContent, notes: Sequence[MemoNote]) -> ReportContent:
+    """*content* with every memo in the memo report and each variable's on its page."""
+    sections = tuple(
+        replace(s, memos=tuple(n for n in notes if n.variable == s.code.id))
+        for s in content.sections
+    )
+    return replace(content, sections=sections, memos=tuple(notes))
+
+
+def _heading(kind: str) -> str:
+    return {"code": "On codes", "coding": "On codings", "transcript": "On transcripts"}[kind]
+
+
+def memos_markdown(notes: Iterable[MemoNote], *, level: int = 2, title: str = "Memos") -> str:
+    """*notes* as Markdown under a heading of *level*, grouped by what they are about."""
+    from qualcode.report.markdown import md_escape
+
+    notes = list(notes)
+    if not notes:
+        return ""
+    out = [f"{'#' * level} {md_escape(title)}\n\n"]
+    for kind in _KINDS:
+        part = [n for n in notes if n.kind == kind]
+        if not part:
+            continue
+        out.append(f"{'#' * (level + 1)} {_heading(kind)}\n\n")
+        for n in part:
+            out.append(f"- **{md_escape(n.about)}** ({md_escape(n.coder)}): {md_escape(n.text)}\n")
+            if n.passage:
+                out.append(f"  > {md_escape(' '.join(n.passage.split()))}\n")
+        out.append("\n")
+    return "".join(out)
+
+
+def memos_html(notes: Iterable[MemoNote], *, level: int = 2, title: str = "Memos") -> str:
+    """*notes* as HTML under a heading of *level*, grouped by what they are about."""
+    notes = list(notes)
+    if not notes:
+        return ""
+    out = [f'<h{level} id="memos">{escape(title)}</h{level}>\n']
+    for kind in _KINDS:
+        part = [n for n in notes if n.kind == kind]
+        if not part:
+            continue
+        out.append(f'<h{level + 1}>{_heading(kind)}</h{level + 1}>\n<ul class="memos">\n')
+        for n in part:
+            passage = f"<blockquote>{escape(n.passage)}</blockquote>" if n.passage else ""
+            out.append(
+                f"<li><strong>{escape(n.about)}</strong> ({escape(n.coder)}): "
+                f"{escape(n.text)}{passage}</li>\n"
+            )
+        out.append("</ul>\n")
+    return "".join(out)
+
+
+def add_memos_docx(
+    document: Any, notes: Sequence[MemoNote], *, level: int = 2, title: str = "Memos"
+) -> None:
+    """Add *notes* to a python-docx *document* under a heading of *level* (nothing if none)."""
+    if not notes:
+        return
+    document.add_heading(title, level=level)
+    for kind in _KINDS:
+        part = [n for n in notes if n.kind == kind]
+        if not part:
+            continue
+        document.add_heading(_heading(kind), level=level + 1)
+        for n in part:
+            about = document.add_paragraph()
+            about.add_run(n.about).bold = True
+            about.add_run(f" ({n.coder})")
+            document.add_paragraph(n.text)
+            if n.passage:
+                document.add_paragraph(n.passage, style="Quote")
+
+
+def _docx(notes: Sequence[MemoNote], title: str) -> bytes:
+    import docx
+
+    document = docx.Document()
+    if notes:
+        add_memos_docx(document, notes, level=1, title=title)
+    else:
+        document.add_heading(title, level=1)
+        document.add_paragraph("No memos.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def write_memos(
+    frame: pd.DataFrame,
+    path: str | Path,
+    *,
+    title: str = "Memos",
+    inputs: Iterable[str | Path] = (),
+) -> Path:
+    """Write the memos of :func:`project_memos` to *path* (``.md``, ``.csv`` or ``.docx``).
+
+    The file goes through ``qualcode.files.output`` (never over one of
+    *inputs*, whole or not at all).
+    """
+    from qualcode.files.output import write_output
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in MEMO_FORMATS:
+        raise QualcodeError(
+            f"{path.name}: cannot write memos as {suffix or 'a file without extension'}; "
+            f"name it {', '.join(MEMO_FORMATS)}"
+        )
+    if suffix == ".csv":
+        data = frame.to_csv(index=False).encode("utf-8")
+    elif suffix == ".md":
+        notes = memo_notes(frame)
+        body = memos_markdown(notes, level=1, title=title) or f"# {title}\n\nNo memos.\n"
+        data = body.encode("utf-8")
+    else:
+        data = _docx(memo_notes(frame), title)
+    write_output(path, data, inputs=inputs)
+    return path
