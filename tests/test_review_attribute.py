@@ -139,8 +139,10 @@ def attribution(text: str) -> list[tuple[str, str | None, str]]:
         (f"{Q_OPEN} (SZW, 2019).", "document", None, "after"),
         (f"{Q_OPEN} (Ministerie van SZW 2020, p. 4).", "document", None, "after"),
         (f"De VNG is kritisch. {Q} [1]", "document", None, "after"),
-        (f"De VNG is kritisch. {Q}[^3]", "document", None, "after"),
-        (f"De VNG is kritisch. {Q}²", "document", None, "after"),
+        # a footnote marker says nothing by itself: the words around the quote decide
+        (f"De VNG is kritisch. {Q}[^3]", "respondent", "VNG", "previous"),
+        (f"De VNG is kritisch. {Q}²", "respondent", "VNG", "previous"),
+        (f"Het was lastig. {Q}²", "none", None, ""),
         # a respondent without organisation, and nothing
         (f"Een respondent zegt: {Q}", "respondent", None, "before"),
         (f"Een wethouder vertelt: {Q}", "respondent", None, "before"),

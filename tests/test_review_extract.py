@@ -193,7 +193,7 @@ def test_page_furniture_and_hyphenation_inside_a_quote_are_removed() -> None:
 def test_hyphenation_follows_the_known_words_when_given() -> None:
     lines = ["Het was een ex-", "partner en samen-", "werking."]
     kept, removed = clean_lines(lines, known=lambda w: w in {"ex-partner", "samenwerking"})
-    assert [t for _, t in kept] == ["Het was een ex-partner", "en samenwerking.", ""]
+    assert [x.text for x in kept] == ["Het was een ex-partner", "en samenwerking.", ""]
     assert removed == 0
 
 
@@ -213,7 +213,7 @@ def test_hyphenation_follows_the_known_words_when_given() -> None:
 def test_page_number_lines_are_furniture(line: str) -> None:
     kept, removed = clean_lines(["Tekst loopt door", line, "en gaat verder."])
     assert removed == 1
-    assert [t for _, t in kept] == ["Tekst loopt door", "en gaat verder."]
+    assert [x.text for x in kept] == ["Tekst loopt door", "en gaat verder."]
 
 
 @pytest.mark.parametrize(
@@ -241,7 +241,7 @@ def test_a_running_header_repeated_without_form_feeds_is_furniture() -> None:
     ]
     kept, removed = clean_lines(lines)
     assert removed == 3
-    assert all("Concept" not in t for _, t in kept)
+    assert all("Concept" not in x.text for x in kept)
 
 
 def test_markdown_headings_repeated_are_kept() -> None:
@@ -305,19 +305,18 @@ def test_docx_lines_are_paragraph_numbers(tmp_path: Path, write_docx) -> None:  
         (
             "r.pdf",
             b"%PDF-1.4",
-            "r.pdf: PDF is not read directly; extract its text first "
-            "(e.g. pdftotext r.pdf r.txt) and check the .txt",
+            "r.pdf: not a readable PDF; export the report again as PDF, or check its .docx",
         ),
         (
             "r.rtf",
             b"{\\rtf1}",
-            "r.rtf: unsupported report format .rtf; use one of .txt, .md, .docx, .odt",
+            "r.rtf: unsupported report format .rtf; use one of .txt, .md, .docx, .odt, .pdf",
         ),
         (
             "bin.txt",
             b"ab\x00cd",
             "bin.txt: looks like a binary file, not a text report; pass the "
-            "report as .txt, .md, .docx or .odt (extract a PDF with pdftotext first)",
+            "report as .pdf, .docx, .odt, .md or .txt",
         ),
         (
             "broken.docx",

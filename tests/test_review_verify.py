@@ -157,11 +157,11 @@ def test_an_invented_quote_is_not_found(tmp_path: Path, tiny: Path) -> None:
     assert r.closest is None or r.closest.similarity < 0.7
 
 
-def test_interviewer_speech_is_never_a_quote(tmp_path: Path, tiny: Path) -> None:
+def test_interviewer_speech_is_never_a_respondent_quote(tmp_path: Path, tiny: Path) -> None:
     result = check(
         tmp_path, tiny, "Alfa zegt: “Hoe keek u terug op de planning van het hele traject?”"
     )
-    assert [r.status for r in result] == ["not_found"]
+    assert [(r.status, r.source) for r in result] == [("verified", "interviewer")]
 
 
 def test_an_unattributed_quote_is_searched_and_its_matches_listed(

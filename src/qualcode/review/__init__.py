@@ -88,7 +88,12 @@ def check_quotes(
     scan = find_quotes(report, min_words=min_words)
     attributions = attribute_quotes(report.text, scan.quotes, names)
     results = verify_quotes(
-        scan.quotes, attributions, index, threshold=threshold, progress=progress
+        scan.quotes,
+        attributions,
+        index,
+        threshold=threshold,
+        progress=progress,
+        interviewer=SpeechIndex(corpus.transcripts, interviewer=True),
     )
     notes = scan.notes + tuple(f"corpus: {e.error}" for e in corpus.errors)
     return QuoteCheck(str(report_path), tuple(results), scan.terms, notes, threshold, corpus)

@@ -67,7 +67,8 @@ class Quote:
     ``text`` is the passage as written (page furniture removed, line breaks and
     hyphenation undone); ``start``/``end`` span it, quotation marks included, in
     the report's clean text; ``line`` is the report line (or ``.docx``
-    paragraph) where it opens.
+    paragraph) where it opens; ``page`` and ``page_line`` (1-based) where it
+    opens in a report with pages (a PDF, or text with form feeds), else None.
     """
 
     text: str
@@ -75,6 +76,8 @@ class Quote:
     start: int
     end: int
     parts: tuple[QuotePart, ...]
+    page: int | None = None
+    page_line: int | None = None
 
     @property
     def said(self) -> tuple[str, ...]:
@@ -171,7 +174,8 @@ def find_quotes(report: ReportText, *, min_words: int = 6) -> QuoteScan:
         parts = parse_quote(inner)
         line = report.line_at(at)
         written = _SPACE.sub(" ", inner.replace("\u00ad", "")).strip()
-        quote = Quote(written, line, at, end + 1, parts)
+        page, page_line = report.page_at(at) or (None, None)
+        quote = Quote(written, line, at, end + 1, parts, page, page_line)
         if quote.words >= min_words:
             quotes.append(quote)
         else:

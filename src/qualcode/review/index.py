@@ -12,6 +12,7 @@ aligned word by word. Pairs so common that they say nothing (more than
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from qualcode.review.tokens import WORD, norm_word
 
 __all__ = ["Candidate", "SpeechDoc", "SpeechIndex"]
 
+#: Direct speech in a prose record: a passage in double quotation marks, within a paragraph.
+_DIRECT = re.compile(r"[“„\"«][^“”\"„«»\n]{2,}[”\"»]")
 _SHIFT = 24  # bits for a place inside one transcript
 _PLACE = (1 << _SHIFT) - 1
 
@@ -51,8 +54,16 @@ class Candidate:
 class SpeechIndex:
     """Respondent speech of a set of transcripts, indexed by word pairs."""
 
-    def __init__(self, transcripts: Iterable[Transcript], *, common: int = 1000) -> None:
-        """Index *transcripts*; word pairs met more than *common* times do not vote."""
+    def __init__(
+        self, transcripts: Iterable[Transcript], *, common: int = 1000, interviewer: bool = False
+    ) -> None:
+        """Index *transcripts*; word pairs met more than *common* times do not vote.
+
+        With *interviewer*, the index holds the other speech instead: the
+        interviewer's turns (to tell a quote that only the interviewer said).
+        """
+        self.interviewer = interviewer
+        self._quoted: dict[int, tuple[tuple[int, int], ...] | None] = {}
         self.vocab: dict[str, int] = {}
         self.docs: list[SpeechDoc] = []
         self.common = common
@@ -65,7 +76,7 @@ class SpeechIndex:
             ends: list[int] = []
             text = transcript.text
             for seg in transcript.segments("turn"):
-                if not seg.is_respondent:
+                if seg.is_respondent == interviewer:
                     continue
                 if ids and ids[-1] != BREAK:
                     ids.append(BREAK)
@@ -103,6 +114,23 @@ class SpeechIndex:
         order = np.argsort(ids_all[word_ok], kind="stable")
         self._word_keys = ids_all[word_ok][order]
         self._word_places = places_all[word_ok][order]
+
+    def quoted_spans(self, doc: int) -> tuple[tuple[int, int], ...] | None:
+        """Spans of direct speech in a prose record (``docs[doc]``), or None for other records.
+
+        A prose record (a gespreksverslag: no interviewer turns) that puts some
+        of the respondent's words in quotation marks presents only those as
+        said; the rest is the writer's account. A record with interviewer
+        turns, or without any quotation marks, is all speech (None).
+        """
+        if doc not in self._quoted:
+            t = self.docs[doc].transcript
+            spans: tuple[tuple[int, int], ...] | None = None
+            if all(turn.is_respondent for turn in t.turns):
+                found = tuple((m.start(), m.end()) for m in _DIRECT.finditer(t.text))
+                spans = found or None
+            self._quoted[doc] = spans
+        return self._quoted[doc]
 
     def known(self, word: str) -> bool:
         """Whether *word* (normalised) occurs in respondent speech."""

@@ -52,7 +52,11 @@ class QuoteResult:
 
     ``matches`` are passages at or above the similarity threshold, the one
     the status is about first; ``closest`` is the most similar passage found
-    at all (also below the threshold), or None.
+    at all (also below the threshold), or None. ``source`` says whose words
+    the first match is: ``respondent`` (said), ``paraphrase`` (a prose
+    record's own account of what the respondent said, outside its quotation
+    marks) or ``interviewer`` (found only in the interviewer's turns); None
+    without a match.
     """
 
     quote: Quote
@@ -60,6 +64,7 @@ class QuoteResult:
     status: str
     matches: tuple[Match, ...] = ()
     closest: Match | None = None
+    source: str | None = None
 
     @property
     def text(self) -> str:

@@ -15,15 +15,17 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from qualcode.corpus.model import normalise
 from qualcode.errors import CorpusError, ReviewError
+from qualcode.review.layout import Line, clean_paragraph, undo_layout
+from qualcode.review.office import read_docx_paragraphs
 
 __all__ = ["REPORT_SUFFIXES", "ReportText", "clean_lines", "read_report", "report_from_text"]
 
-REPORT_SUFFIXES = (".txt", ".md", ".docx", ".odt")
+REPORT_SUFFIXES = (".txt", ".md", ".docx", ".odt", ".pdf")
 
 #: A line that is nothing but a page number: ``12``, ``- 12 -``, ``pagina 12``, ``12 van 40``.
 _PAGE_NUMBER = re.compile(
@@ -40,7 +42,7 @@ _TITLED_PAGE = re.compile(
 )
 _MARKUP_START = re.compile(r"\s*(?:[#>*+|`-]|\d+[.)]\s)")
 _CONJUNCTIONS = frozenset({"en", "of", "tot", "noch", "and", "or"})
-_HYPHEN_END = re.compile(r"(?P<stem>\w+)-$")
+_HYPHEN_END = re.compile(r"(?P<stem>\w+)(?P<mark>[-\u00ad‐¬])$")
 _FIRST_WORD = re.compile(r"(?P<word>(?P<letters>\w[\w'’-]*)\S*)(?P<rest>.*)$", re.DOTALL)
 
 
@@ -58,11 +60,20 @@ class ReportText:
     numbers: tuple[int, ...]
     removed: int = 0
     paragraph_numbers: bool = False
+    pages: tuple[int, ...] = ()
+    page_lines: tuple[int, ...] = ()
 
     def line_at(self, offset: int) -> int:
         """The 1-based report line (or paragraph) where *offset* of :attr:`text` lies."""
         k = bisect_right(self.starts, offset) - 1
         return self.numbers[max(k, 0)]
+
+    def page_at(self, offset: int) -> tuple[int, int] | None:
+        """``(page, line within the page)``, both 1-based, where *offset* lies; None without pages."""
+        if not self.pages:
+            return None
+        k = max(bisect_right(self.starts, offset) - 1, 0)
+        return (self.pages[k], self.page_lines[k]) if self.pages[k] else None
 
 
 def _is_page_number(line: str) -> bool:
@@ -81,7 +92,7 @@ def _mask(line: str) -> str:
 def _repeated_furniture(lines: Sequence[str], pages: bool) -> set[str]:
     """Lines repeated at page edges (digits masked): running headers and footers.
 
-    With form feeds, a short line that is among the first or last two lines
+    With form feeds, a short line that is among the first or last three lines
     of at least two pages counts. Without them, a short line that recurs at
     least three times, at least 15 lines apart, and is no Markdown or list
     syntax, counts.
@@ -96,7 +107,7 @@ def _repeated_furniture(lines: Sequence[str], pages: bool) -> set[str]:
                 if head.strip():
                     page.append(head)
                 filled = [_mask(x) for x in page if x.strip() and len(x.strip()) <= 110]
-                edges.update(set(filled[:2] + filled[-2:]))
+                edges.update(set(filled[:3] + filled[-3:]))
                 page = [tail] if tail.strip() else []
             else:
                 page.append(line)
@@ -127,98 +138,148 @@ def _furniture(lines: Sequence[str]) -> list[bool]:
     return out
 
 
-def _join_hyphenated(lines: list[tuple[int, str]], known: Callable[[str], bool] | None) -> None:
+def _join_hyphenated(lines: list[Line], known: Callable[[str], bool] | None) -> None:
     """Join words hyphenated at a line end, in place (the joined word moves up one line).
 
     ``samen-`` + ``werking`` becomes ``samenwerking``; a hyphen after a digit or
     capital (``G40-`` + ``gemeente``), before a capital (``Noord-`` +
     ``Holland``) or before a conjunction (``zorg-`` + ``en welzijn``) is real and
     kept. *known*, when given, decides between ``samen-werking`` and
-    ``samenwerking`` by which form it knows.
+    ``samenwerking`` by which form it knows. A soft hyphen at a line end is
+    always a break in one word.
     """
     for i in range(len(lines) - 1):
-        number, line = lines[i]
-        line = line.rstrip()
+        line = lines[i].text.rstrip()
         m = _HYPHEN_END.search(line)
-        nxt_number, nxt = lines[i + 1]
+        nxt = lines[i + 1].text
         w = _FIRST_WORD.match(nxt.lstrip())
         if not m or not w or w.group("letters").lower() in _CONJUNCTIONS:
             continue
         stem, word, letters = m.group("stem"), w.group("word"), w.group("letters")
-        soft = stem[-1].islower() and letters[0].islower()
-        keep = not soft
-        if soft and known is not None:
-            keep = known(f"{stem}-{letters}") and not known(stem + letters)
-        lines[i] = (number, line[: m.start("stem")] + stem + ("-" if keep else "") + word)
-        lines[i + 1] = (nxt_number, w.group("rest").lstrip())
+        if m.group("mark") == "\u00ad":
+            keep = False
+        else:
+            soft = stem[-1].islower() and letters[0].islower()
+            keep = not soft
+            if soft and known is not None:
+                keep = known(f"{stem}-{letters}") and not known(stem + letters)
+        lines[i] = replace(
+            lines[i], text=line[: m.start("stem")] + stem + ("-" if keep else "") + word
+        )
+        lines[i + 1] = replace(lines[i + 1], text=w.group("rest").lstrip())
 
 
 def clean_lines(
-    lines: Sequence[str], *, known: Callable[[str], bool] | None = None
-) -> tuple[list[tuple[int, str]], int]:
-    """Plain-text report lines without page furniture, hyphenated line ends joined.
+    lines: Sequence[str] | Sequence[Line], *, known: Callable[[str], bool] | None = None
+) -> tuple[list[Line], int]:
+    """Report lines without page furniture, hyphenated line ends joined.
 
-    Returns the kept lines as ``(line number, text)`` and the number of
-    furniture lines removed. A page break inside a paragraph (the text before
-    it does not end a sentence, or the text after it starts in lower case)
-    disappears with the blank lines around it, so the paragraph, and a quote in
-    it, runs on.
+    *lines* are plain strings (numbered from 1) or :class:`Line` records.
+    Returns the kept lines and the number of furniture lines removed. A page
+    break inside a paragraph (the text before it does not end a sentence, or
+    the text after it starts in lower case) disappears with the blank lines
+    around it, so the paragraph, and a quote in it, runs on.
     """
-    furniture = _furniture(lines)
-    kept: list[tuple[int, str]] = []
+    rows = [x if isinstance(x, Line) else Line(i, x) for i, x in enumerate(lines, start=1)]
+    texts = [x.text for x in rows]
+    furniture = _furniture(texts)
+    kept: list[Line] = []
     i = 0
-    while i < len(lines):
-        if not furniture[i]:
-            kept.append((i + 1, lines[i].replace("\f", "")))
+    while i < len(rows):
+        if not furniture[i] and "\f" not in texts[i]:
+            kept.append(rows[i])
+            i += 1
+            continue
+        if not furniture[i] and texts[i].replace("\f", "").strip():
+            kept.append(replace(rows[i], text=texts[i].replace("\f", "")))
             i += 1
             continue
         # a run of furniture and blank lines: the page break
         j = i
-        while j < len(lines) and (furniture[j] or not lines[j].replace("\f", "").strip()):
+        while j < len(rows) and (furniture[j] or not texts[j].replace("\f", "").strip()):
             j += 1
-        while kept and not kept[-1][1].strip():
+        while kept and not kept[-1].text.strip():
             kept.pop()
-        before = kept[-1][1].rstrip() if kept else ""
-        after = lines[j].lstrip() if j < len(lines) else ""
+        before = kept[-1].text.rstrip() if kept else ""
+        after = texts[j].replace("\f", "").lstrip() if j < len(rows) else ""
         runs_on = bool(before and after) and (
             not before.endswith((".", "!", "?", ":")) or after[:1].islower()
         )
         if not runs_on and kept and after:
-            kept.append((i + 1, ""))
+            kept.append(replace(rows[i], text=""))
         i = j
     _join_hyphenated(kept, known)
     return kept, sum(furniture)
 
 
 def _assemble(
-    path: str, blocks: Sequence[tuple[int, str]], sep: str, *, removed: int, paragraphs: bool
+    path: str, blocks: Sequence[Line], sep: str, *, removed: int, paragraphs: bool
 ) -> ReportText:
     parts: list[str] = []
     starts: list[int] = []
-    numbers: list[int] = []
     pos = 0
-    for number, block in blocks:
+    for block in blocks:
         if parts:
             parts.append(sep)
             pos += len(sep)
         starts.append(pos)
-        numbers.append(number)
-        parts.append(block)
-        pos += len(block)
-    return ReportText(path, "".join(parts), tuple(starts), tuple(numbers), removed, paragraphs)
+        parts.append(block.text)
+        pos += len(block.text)
+    paged = any(b.page for b in blocks)
+    return ReportText(
+        path,
+        "".join(parts),
+        tuple(starts),
+        tuple(b.number for b in blocks),
+        removed,
+        paragraphs,
+        tuple(b.page for b in blocks) if paged else (),
+        tuple(b.page_line for b in blocks) if paged else (),
+    )
 
 
 def report_from_text(
     text: str, *, path: str = "<text>", known: Callable[[str], bool] | None = None
 ) -> ReportText:
     """A plain-text (or PDF-extracted) report, cleaned: see :func:`clean_lines`."""
-    lines = normalise(text).split("\n")
+    lines = undo_layout(normalise(text).split("\n"))
     blocks, removed = clean_lines(lines, known=known)
     return _assemble(path, blocks, "\n", removed=removed, paragraphs=False)
 
 
+def read_pdf_text(path: Path) -> str:
+    """The text of the PDF at *path*, page after page, pages separated by form feeds.
+
+    Read with pypdf (pure Python), in the order of each page's content stream.
+    Raises ``ReviewError`` for a file that is no PDF, is encrypted, or has no
+    text layer (a scan).
+    """
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ReviewError(
+                f"{path.name}: the PDF is password-protected; save an unprotected copy "
+                "(or export the report as .docx) and check that"
+            )
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError):
+        raise ReviewError(
+            f"{path.name}: not a readable PDF; export the report again as PDF, "
+            "or check its .docx"
+        ) from None
+    if not any(p.strip() for p in pages):
+        raise ReviewError(
+            f"{path.name}: the PDF has no text layer (a scanned report?); run OCR on it "
+            "or check the .docx"
+        )
+    return "\f".join(pages)
+
+
 def read_report(path: str | Path, *, known: Callable[[str], bool] | None = None) -> ReportText:
-    """Read the draft report at *path* (``.txt``, ``.md``, ``.docx`` or ``.odt``).
+    """Read the draft report at *path* (``.txt``, ``.md``, ``.docx``, ``.odt`` or ``.pdf``).
 
     *known* tells whether a word exists (e.g. in the transcripts), to choose how
     a word hyphenated at a line end is joined. Raises ``ReviewError`` for a
@@ -228,11 +289,6 @@ def read_report(path: str | Path, *, known: Callable[[str], bool] | None = None)
     suffix = path.suffix.lower()
     if not path.is_file():
         raise ReviewError(f"{path}: report not found; pass the path of an existing draft report")
-    if suffix == ".pdf":
-        raise ReviewError(
-            f"{path.name}: PDF is not read directly; extract its text first "
-            f"(e.g. pdftotext {path.name} {path.stem}.txt) and check the .txt"
-        )
     if suffix not in REPORT_SUFFIXES:
         raise ReviewError(
             f"{path.name}: unsupported report format {suffix or '(none)'}; "
@@ -241,25 +297,34 @@ def read_report(path: str | Path, *, known: Callable[[str], bool] | None = None)
     data = path.read_bytes()
     if not data.strip(b"\xef\xbb\xbf \t\r\n\f"):
         raise ReviewError(f"{path.name}: the report is empty; pass a draft report with text")
-    from qualcode.corpus.readers import read_docx, read_odt, read_text
+    if suffix == ".pdf":
+        return report_from_text(read_pdf_text(path), path=str(path), known=known)
+    from qualcode.corpus.readers import read_odt, read_text
 
-    reader = {".docx": read_docx, ".odt": read_odt}.get(suffix, read_text)
+    if suffix == ".docx":
+        return _paragraphs_report(path, read_docx_paragraphs(path))
+    reader = read_odt if suffix == ".odt" else read_text
     try:
         raw = reader(path).text  # text: UTF-8, else cp1252 with a warning
     except CorpusError:
         if reader is read_text:
             raise ReviewError(
                 f"{path.name}: looks like a binary file, not a text report; pass the report "
-                "as .txt, .md, .docx or .odt (extract a PDF with pdftotext first)"
+                "as .pdf, .docx, .odt, .md or .txt"
             ) from None
         raise ReviewError(
             f"{path.name}: not a readable {suffix} file; open and re-save it "
             f"({'Word' if suffix == '.docx' else 'LibreOffice'}), or export it as .txt"
         ) from None
-    if suffix in (".docx", ".odt"):
-        paragraphs = [normalise(p) for p in raw.split("\n\n") if p.strip()]
-        if not paragraphs:
-            raise ReviewError(f"{path.name}: the report has no text; pass a draft report with text")
-        blocks = list(enumerate(paragraphs, start=1))
-        return _assemble(str(path), blocks, "\n\n", removed=0, paragraphs=True)
+    if suffix == ".odt":
+        return _paragraphs_report(path, raw.split("\n\n"))
     return report_from_text(raw, path=str(path), known=known)
+
+
+def _paragraphs_report(path: Path, paragraphs: Sequence[str]) -> ReportText:
+    """A word-processor report: one block per non-empty paragraph, numbered from 1."""
+    kept = [clean_paragraph(normalise(p)) for p in paragraphs if p.strip()]
+    blocks = [Line(n, p) for n, p in enumerate((p for p in kept if p.strip()), start=1)]
+    if not blocks:
+        raise ReviewError(f"{path.name}: the report has no text; pass a draft report with text")
+    return _assemble(str(path), blocks, "\n\n", removed=0, paragraphs=True)

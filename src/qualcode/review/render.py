@@ -3,8 +3,9 @@
 JSON::
 
     {"report": ..., "threshold": 0.7,
-     "quotes": [{"text", "line", "attributed_to", "attribution", "attribution_kind",
-                 "status", "words",
+     "quotes": [{"text", "line", "page", "line_in_page", "attributed_to", "attribution",
+                 "attribution_kind",
+                 "status", "source", "words",
                  "matches": [{"file", "organisation", "start", "end", "similarity",
                               "pieces", "passage"}],
                  "diff", "closest"}],
@@ -12,7 +13,9 @@ JSON::
                  "unattributed": n},
      "terms": [{"text", "line"}], "notes": [...]}
 
-``start``/``end`` are offsets into the transcript's normalised text
+``page``/``line_in_page`` say where a quote opens in a report with pages (a
+PDF, or extracted text with form feeds), else null; ``line`` is the line of
+the whole extracted text. ``start``/``end`` are offsets into the transcript's normalised text
 (``qualcode text``); ``passage`` is that text; ``diff`` is null when the quote
 matches its passage word for word.
 """
@@ -64,10 +67,13 @@ def to_dict(check: QuoteCheck) -> dict[str, Any]:
             {
                 "text": r.text,
                 "line": r.line,
+                "page": r.quote.page,
+                "line_in_page": r.quote.page_line,
                 "attributed_to": r.attributed_to,
                 "attribution": r.attribution.text,
                 "attribution_kind": r.attribution.kind,
                 "status": r.status,
+                "source": r.source,
                 "words": r.quote.words,
                 "matches": [_match_dict(check, m) for m in r.matches],
                 "diff": r.diff_text,
@@ -104,7 +110,8 @@ def to_text(check: QuoteCheck) -> str:
     lines = [_summary_line(check)]
     listed_problem = False
     for r in check.problems_first():
-        head = f"{_LABEL[r.status]:<13} line {r.line:<5} "
+        where = f"p. {r.quote.page}:{r.quote.page_line}" if r.quote.page else f"line {r.line}"
+        head = f"{_LABEL[r.status]:<13} {where:<10} "
         who = r.attributed_to or (
             f"({r.attribution.kind})" if r.attribution.kind != "none" else "(no attribution)"
         )

@@ -23,7 +23,7 @@ from qualcode.review.align import INSERTION_SKIP, Alignment, align, diff_ops
 from qualcode.review.attribute import Attribution
 from qualcode.review.extract import Quote
 from qualcode.review.index import SpeechIndex
-from qualcode.review.model import Match, QuoteResult
+from qualcode.review.model import PROBLEMS, Match, QuoteResult
 from qualcode.review.tokens import tokenize
 
 __all__ = ["DEFAULT_THRESHOLD", "ELISION_SKIP", "verify_quote", "verify_quotes"]
@@ -153,14 +153,45 @@ def _with_diff(found: _Aligned, prep: _Prepared, index: SpeechIndex) -> Match:
     return replace(found.match, diff=ops)
 
 
+def _source(found: _Aligned, index: SpeechIndex) -> str:
+    """Whose words a matched passage is: ``respondent``, ``paraphrase`` or ``interviewer``."""
+    if index.interviewer:
+        return "interviewer"
+    spans = index.quoted_spans(found.doc)
+    if spans is None:
+        return "respondent"
+    m = found.match
+    inside = sum(max(0, min(b, m.end) - max(a, m.start)) for a, b in spans)
+    return "respondent" if inside >= 0.8 * (m.end - m.start) else "paraphrase"
+
+
 def verify_quote(
     quote: Quote,
     attribution: Attribution,
     index: SpeechIndex,
     *,
     threshold: float = DEFAULT_THRESHOLD,
+    interviewer: SpeechIndex | None = None,
 ) -> QuoteResult:
-    """Check one *quote*, attributed as *attribution*, against the speech in *index*."""
+    """Check one *quote*, attributed as *attribution*, against the speech in *index*.
+
+    *interviewer*, an index of interviewer speech, is searched when the quote
+    is not verified in respondent speech: a quote found there better than in
+    any respondent's speech gets its verdict from there, with source
+    ``interviewer``.
+    """
+    result = _verdict(quote, attribution, index, threshold)
+    if interviewer is not None and result.status in PROBLEMS:
+        best = result.closest.similarity if result.closest is not None else 0.0
+        other = _verdict(quote, attribution, interviewer, threshold)
+        if other.closest is not None and other.closest.similarity > max(best, threshold - 1e-9):
+            return other
+    return result
+
+
+def _verdict(
+    quote: Quote, attribution: Attribution, index: SpeechIndex, threshold: float
+) -> QuoteResult:
     org = attribution.organisation if attribution.kind == "respondent" else None
     prep = _prepare(quote, index)
     found = _matches(prep, index, org)
@@ -187,7 +218,8 @@ def verify_quote(
         closest = (
             matches[0] if ranked and ranked[0] is found[0] else _with_diff(found[0], prep, index)
         )
-    return QuoteResult(quote, attribution, status, tuple(matches), closest)
+    source = _source(ranked[0], index) if ranked else None
+    return QuoteResult(quote, attribution, status, tuple(matches), closest, source)
 
 
 def verify_quotes(
@@ -197,12 +229,19 @@ def verify_quotes(
     *,
     threshold: float = DEFAULT_THRESHOLD,
     progress: Callable[[Iterable[int]], Iterable[int]] | None = None,
+    interviewer: SpeechIndex | None = None,
 ) -> list[QuoteResult]:
     """Check every quote of *quotes* with its attribution (same order).
 
-    *progress*, when given, wraps the iteration over quote numbers (a progress bar).
+    *progress*, when given, wraps the iteration over quote numbers (a progress
+    bar); *interviewer* is passed on to :func:`verify_quote`.
     """
     steps: Iterable[int] = range(len(quotes))
     if progress is not None:
         steps = progress(steps)
-    return [verify_quote(quotes[i], attributions[i], index, threshold=threshold) for i in steps]
+    return [
+        verify_quote(
+            quotes[i], attributions[i], index, threshold=threshold, interviewer=interviewer
+        )
+        for i in steps
+    ]
