@@ -104,9 +104,7 @@ def score(check: QuoteCheck, key: list[dict[str, str]]) -> Score:
         if _verdict_ok(r, truth):
             verdict += 1
         else:
-            misses.append(
-                f"{row['n']}: {r.status}/{r.source}, key {truth}"
-            )
+            misses.append(f"{row['n']}: {r.status}/{r.source}, key {truth}")
         if r.problem and truth not in PROBLEM_TRUTHS:
             alarms += 1
     extra = [r for i, r in enumerate(results) if i not in used]

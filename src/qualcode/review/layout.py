@@ -160,8 +160,8 @@ def _split_columns(page: list[Line], edges: set[str]) -> list[Line]:
         j = i
         both = 0
         while j < len(page) and fits(page[j]):
-            left, right = page[j].text[:column], page[j].text[column:]
-            both += bool(left.strip() and right.strip())
+            row = page[j].text
+            both += bool(row[:column].strip() and row[column:].strip())
             j += 1
         if both >= 4:
             region = page[i:j]
@@ -187,13 +187,19 @@ def _blank(line: Line) -> bool:
 
 
 def _is_double_spaced(lines: Sequence[Line]) -> bool:
-    """Whether nearly every line with text is followed by exactly one empty line."""
+    """Whether nearly every line with text is followed by an empty line, in hard-wrapped text.
+
+    Text with a paragraph per line (lines mostly longer than 150 characters)
+    is not double-spaced: its empty lines are paragraph breaks.
+    """
     filled = followed = 0
+    widths = []
     for k, line in enumerate(lines[:-1]):
         if line.text.strip():
             filled += 1
             followed += _blank(lines[k + 1])
-    return filled >= 8 and followed >= 0.75 * filled
+            widths.append(len(line.text.strip()))
+    return filled >= 8 and followed >= 0.75 * filled and median(widths) <= 150
 
 
 def _undouble(lines: list[Line]) -> list[Line]:

@@ -69,7 +69,7 @@ class ReportText:
         return self.numbers[max(k, 0)]
 
     def page_at(self, offset: int) -> tuple[int, int] | None:
-        """``(page, line within the page)``, both 1-based, where *offset* lies; None without pages."""
+        """``(page, line within the page)``, 1-based, where *offset* lies; None without pages."""
         if not self.pages:
             return None
         k = max(bisect_right(self.starts, offset) - 1, 0)
@@ -180,7 +180,7 @@ def clean_lines(
     the text after it starts in lower case) disappears with the blank lines
     around it, so the paragraph, and a quote in it, runs on.
     """
-    rows = [x if isinstance(x, Line) else Line(i, x) for i, x in enumerate(lines, start=1)]
+    rows = [x if isinstance(x, Line) else Line(i, str(x)) for i, x in enumerate(lines, start=1)]
     texts = [x.text for x in rows]
     furniture = _furniture(texts)
     kept: list[Line] = []
@@ -267,8 +267,7 @@ def read_pdf_text(path: Path) -> str:
         pages = [page.extract_text() or "" for page in reader.pages]
     except (PyPdfError, ValueError, KeyError, TypeError, OSError):
         raise ReviewError(
-            f"{path.name}: not a readable PDF; export the report again as PDF, "
-            "or check its .docx"
+            f"{path.name}: not a readable PDF; export the report again as PDF, or check its .docx"
         ) from None
     if not any(p.strip() for p in pages):
         raise ReviewError(

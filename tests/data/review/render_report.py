@@ -103,7 +103,7 @@ def write_docx(blocks: list[Block], notes: dict[str, str], path: Path) -> None:
                 n = ids.setdefault(piece, len(ids) + 1)
                 paragraph._p.append(  # type: ignore[attr-defined]
                     parse_xml(
-                        f"<w:r {nsdecls('w')}><w:rPr><w:vertAlign w:val=\"superscript\"/>"
+                        f'<w:r {nsdecls("w")}><w:rPr><w:vertAlign w:val="superscript"/>'
                         f'</w:rPr><w:footnoteReference w:id="{n}"/></w:r>'
                     )
                 )
@@ -128,7 +128,7 @@ def write_docx(blocks: list[Block], notes: dict[str, str], path: Path) -> None:
                 box = parse_xml(
                     f'<w:r {nsdecls("w")} xmlns:v="urn:schemas-microsoft-com:vml">'
                     '<w:pict><v:shape style="width:400pt;height:120pt"><v:textbox>'
-                    f"<w:txbxContent><w:p><w:r><w:t xml:space=\"preserve\">{_xml(text)}"
+                    f'<w:txbxContent><w:p><w:r><w:t xml:space="preserve">{_xml(text)}'
                     "</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>"
                 )
                 document.add_paragraph()._p.append(box)
@@ -140,7 +140,7 @@ def write_docx(blocks: list[Block], notes: dict[str, str], path: Path) -> None:
             fill(document.add_paragraph(), b.text)
     w = nsdecls("w")
     parts = [
-        f'<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
         "</w:footnote>",
         '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r>'
         "<w:continuationSeparator/></w:r></w:p></w:footnote>",
