@@ -83,8 +83,12 @@ def read_docx_paragraphs(path: Path) -> list[str]:
     from docx.opc.exceptions import PackageNotFoundError
     from lxml.etree import XMLSyntaxError, fromstring
 
+    from qualcode.corpus.readers import open_package
+    from qualcode.errors import CorpusError
+
     try:
-        document = docx.Document(str(path))
+        # checked as a hostile archive first (zip bombs, DTDs, deep nesting)
+        document = docx.Document(open_package(path, path.read_bytes(), kind=".docx"))
         out: list[str] = []
         _blocks(document.element.body, out)
         for rel in document.part.rels.values():
@@ -93,7 +97,14 @@ def read_docx_paragraphs(path: Path) -> list[str]:
                 for note in root:
                     if note.get(f"{_W}type") in (None, "normal"):
                         _blocks(note, out)
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, XMLSyntaxError):
+    except (
+        CorpusError,
+        zipfile.BadZipFile,
+        PackageNotFoundError,
+        KeyError,
+        ValueError,
+        XMLSyntaxError,
+    ):
         raise ReviewError(
             f"{path.name}: not a readable .docx file; open and re-save it (Word), "
             "or export it as .txt"
