@@ -75,9 +75,9 @@ DEFAULT_RELATIVE = 0.5
 #: A valence code needs at least this much evidence (one weak cue is enough).
 DEFAULT_VALENCE_MIN_SCORE = 0.5
 #: With the learned model: a variable other than a segment's best needs this probability.
-DEFAULT_MIN_CONFIDENCE = 0.3
+DEFAULT_MIN_CONFIDENCE = 0.25
 #: With the learned model: a valence code needs this probability.
-DEFAULT_VALENCE_MIN_CONFIDENCE = 0.5
+DEFAULT_VALENCE_MIN_CONFIDENCE = 0.4
 #: Corpora below this many characters are coded in one process (a pool costs more).
 _PARALLEL_MIN_CHARS = 2_000_000
 K = TypeVar("K")
