@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import click
@@ -21,10 +22,18 @@ from qualcode.cli.options import (
     unit_option,
 )
 from qualcode.coding.autocoder import (
+    DEFAULT_MIN_CONFIDENCE,
     DEFAULT_MIN_SCORE,
     DEFAULT_RELATIVE,
+    DEFAULT_VALENCE_MIN_CONFIDENCE,
     DEFAULT_VALENCE_MIN_SCORE,
     Selection,
+)
+
+rules_only_option = click.option(
+    "--rules-only",
+    is_flag=True,
+    help="Use the codebook's patterns alone, without the learned model.",
 )
 
 
@@ -62,6 +71,29 @@ from qualcode.coding.autocoder import (
     help="Evidence a valence code needs (only where a variable was coded).",
 )
 @click.option(
+    "--min-confidence",
+    type=click.FloatRange(min=0, max=1),
+    default=DEFAULT_MIN_CONFIDENCE,
+    show_default=True,
+    help="Probability a variable other than a segment's best needs (learned model).",
+)
+@click.option(
+    "--valence-min-confidence",
+    type=click.FloatRange(min=0, max=1),
+    default=DEFAULT_VALENCE_MIN_CONFIDENCE,
+    show_default=True,
+    help="Probability a valence code needs (learned model).",
+)
+@click.option(
+    "--learn-from",
+    "learn_from",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    metavar="CODINGS.csv",
+    help="Hand-coded codings CSV to learn from (repeatable; rows of coder 'auto' are skipped).",
+)
+@rules_only_option
+@click.option(
     "--workers",
     type=click.IntRange(min=1),
     default=None,
@@ -77,20 +109,30 @@ def autocode_command(
     min_score: float,
     relative: float,
     valence_min_score: float,
+    min_confidence: float,
+    valence_min_confidence: float,
+    learn_from: tuple[str, ...],
+    rules_only: bool,
     workers: int | None,
     quiet: bool,
 ) -> None:
-    """Auto-code the respondent speech of a corpus with a codebook's patterns.
+    """Auto-code the respondent speech of a corpus: the codebook's patterns plus a learned model.
 
-    Writes a codings CSV (coder 'auto') with a score and the evidence (matched
-    words and patterns) for every coding. Interviewer turns are never coded.
-    Files that cannot be read are reported as 'error:' lines after the others
-    were coded, and the exit status is then 1.
+    Writes a codings CSV (coder 'auto'). Every respondent segment gets its best
+    variable (rank 1) with a calibrated confidence; other variables and valence
+    codes where their probability passes the thresholds. Evidence names the
+    matched patterns and the words that weighed most for the model. With
+    --learn-from, the model also learns from your own coding (the text column
+    of each hand-coded row). Interviewer turns are never coded. Files that cannot
+    be read are reported as 'error:' lines after the others were coded, and the
+    exit status is then 1.
 
     \b
     Example:
       qualcode autocode --transcripts transcripts_sample \\
           --codebook codebook/msm.yaml --out codings_auto.csv
+      qualcode autocode --transcripts interviews --codebook codebook/msm.yaml \\
+          --learn-from my_coding.csv --out codings_auto.csv
     """
     from qualcode.codebook import load_codebook
     from qualcode.coding.autocoder import autocode_corpus
@@ -98,13 +140,16 @@ def autocode_command(
 
     book = load_codebook(codebook)
     corpus = load_corpus(transcripts, respondents=respondents)
-    selection = Selection(min_score, relative, valence_min_score)
+    selection = Selection(
+        min_score, relative, valence_min_score, min_confidence, valence_min_confidence
+    )
+    model = _model(book, learn_from, rules_only, quiet)
 
     def bar(items: Iterator[Any]) -> Iterator[Any]:
         return progress(items, total=len(corpus), desc="auto-coding", quiet=quiet)
 
     frame = autocode_corpus(
-        corpus, book, out, unit=unit, selection=selection, workers=workers, wrap=bar
+        corpus, book, out, unit=unit, selection=selection, workers=workers, wrap=bar, model=model
     )
     click.echo(
         f"wrote {len(frame)} codings ({frame['variable'].nunique()} variables) for "
@@ -115,6 +160,29 @@ def autocode_command(
         click.echo(f"error: {issue.error}", err=True)
     if corpus.errors:
         sys.exit(1)
+
+
+def _model(book: Any, learn_from: tuple[str, ...], rules_only: bool, quiet: bool) -> Any:
+    """The model for ``autocode``: none, the shipped one (True), or one that learned."""
+    if rules_only:
+        if learn_from:
+            raise click.UsageError("--learn-from trains the model: leave out --rules-only")
+        return False
+    if not learn_from:
+        return True
+    from qualcode.coding.learning import learn_from as learn
+
+    model, n = learn(book, learn_from)
+    if model is None:
+        click.echo(
+            f"note: {n} hand-coded passages are too few to learn from (each of two "
+            "variables needs 5); coding with the patterns alone",
+            err=True,
+        )
+        return False
+    if not quiet:
+        click.echo(f"learned from {n} hand-coded passages in {len(learn_from)} file(s)", err=True)
+    return model
 
 
 @main.command("evaluate")
@@ -128,7 +196,7 @@ def autocode_command(
 @click.option(
     "--gold",
     "gold",
-    required=True,
+    default=None,
     type=click.Path(exists=True, dir_okay=False),
     help="Gold-standard codings CSV, same columns.",
 )
@@ -159,18 +227,30 @@ def autocode_command(
     "--cross-validate",
     "cross",
     is_flag=True,
-    help="Auto-code with --codebook and tune its thresholds leave-one-organisation-out.",
+    help="Auto-code with --codebook and tune its thresholds leave-one-organisation-out; "
+    "and measure what learning from 80%% of the gold does for the other 20%%.",
 )
+@click.option(
+    "--passages",
+    "passages",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    metavar="PASSAGES.csv",
+    help="Labelled passages (id,text,variables,valence) to auto-code and score (repeatable).",
+)
+@rules_only_option
 @format_option("table", "json")
 def evaluate_command(
     codings: str | None,
-    gold: str,
+    gold: str | None,
     transcripts: str | None,
     respondents: str | None,
     unit: str,
     codebook: str | None,
     files: tuple[str, ...],
     cross: bool,
+    passages: tuple[str, ...],
+    rules_only: bool,
     fmt: str,
 ) -> None:
     """Measure codings against a gold standard, per segment of a unit.
@@ -186,9 +266,16 @@ def evaluate_command(
           --gold transcripts_sample/codings_gold.csv
       qualcode evaluate --cross-validate --codebook codebook/msm.yaml \\
           --gold transcripts_sample/codings_gold.csv
+      qualcode evaluate --codebook codebook/msm.yaml \\
+          --passages evaluation/independent/t1.csv
     """
     from qualcode.evaluate import CrossValidation, Evaluation, cross_validate_files, evaluate_files
 
+    if passages:
+        _evaluate_passages(passages, codebook, rules_only, fmt)
+        return
+    if gold is None:
+        raise click.UsageError("pass --gold GOLD.csv (or --passages PASSAGES.csv)")
     result: Evaluation | CrossValidation
     if cross:
         if codebook is None:
@@ -208,7 +295,37 @@ def evaluate_command(
             codebook=codebook,
             files=files or None,
         )
+    learning = _learning(gold, codebook) if cross and codebook is not None else None
     if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        data = result.to_dict()
+        if learning is not None:
+            data["learning"] = learning.to_dict()
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         click.echo(result.format_table())
+        if learning is not None:
+            click.echo("\n" + learning.format_table())
+
+
+def _learning(gold: str, codebook: str) -> Any:
+    from qualcode.codebook import load_codebook
+    from qualcode.coding.csvio import read_codings_csv
+    from qualcode.coding.learning import cross_validate_learning
+
+    frame = read_codings_csv(gold)
+    return cross_validate_learning(frame, load_codebook(codebook), name=Path(gold).name)
+
+
+def _evaluate_passages(
+    passages: tuple[str, ...], codebook: str | None, rules_only: bool, fmt: str
+) -> None:
+    from qualcode.codebook import load_codebook
+    from qualcode.coding.learning import evaluate_passages
+
+    if codebook is None:
+        raise click.UsageError("--passages needs --codebook (the auto-coder's codebook)")
+    scores = evaluate_passages(passages, load_codebook(codebook), model=not rules_only)
+    if fmt == "json":
+        click.echo(json.dumps(scores.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(scores.format_table())

@@ -203,11 +203,11 @@ class LearnedModel:
     ) -> list[str]:
         """For each (segment ``rows[i]``, class ``classes[i]`` of *head*): the words that
         weighed most for that class, strongest first."""
-        per_word = self.word_scores(head)
-        texts = self.words.forms
         out = [""] * len(rows)
         if not len(rows):
             return out
+        per_word = self.word_scores(head)
+        texts = self.words.forms
         order = np.argsort(rows, kind="stable")
         rows_sorted = rows[order]
         # per token of a segment in rows: its weight for that row's class
