@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -39,6 +40,9 @@ from qualcode.store.imports import (
 from qualcode.store.records import NewCoding, ProjectInfo, StoredCoding, check_statuses
 from qualcode.store.refresh import RefreshResult, refresh_project
 from qualcode.store.texts import check_code, check_span, corpus_of, find_phrase
+
+if TYPE_CHECKING:
+    from qualcode.coding.autocoder import Selection
 
 __all__ = ["Project", "ProjectInfo", "SegmentRef"]
 
@@ -518,6 +522,30 @@ class Project:
             coder=coder,
             status_for={coder: "suggested"},
         )
+
+    def suggest(
+        self,
+        *,
+        learn: bool = True,
+        unit: str = "paragraph",
+        selection: Selection | None = None,
+        coder: str = AUTO_CODER,
+    ) -> ImportResult:
+        """Auto-code the segments nobody coded yet; store the results as suggestions.
+
+        With *learn*, the model first learns from the project's active codings by
+        people (accepted suggestions included). Coded segments are left alone.
+        """
+        from qualcode.coding.autocoder import autocode
+        from qualcode.coding.learning import learn_from_frame
+
+        own = self.codings(status="active")
+        model = learn_from_frame(self.codebook, own, name=self.path) if learn else True
+        taken = [
+            (c.file, c.start, c.end) for c in self._db.codings(statuses=("active", "suggested"))
+        ]
+        made = autocode(self.corpus, self.codebook, unit=unit, selection=selection, model=model)
+        return self.import_suggestions(suggestions.uncoded(made, taken), coder=coder)
 
     def accept(self, suggestion_id: int, *, coder: str) -> int:
         """Accept a suggestion: *coder* gets an active coding of it; its id."""

@@ -6,13 +6,16 @@ Removing the coding an acceptance made puts its suggestion back up for decision.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from qualcode.coding.model import Coding
 from qualcode.coding.reanchor import Anchor
 from qualcode.corpus import Transcript
 from qualcode.errors import CodingError
 from qualcode.store.db import Database
 from qualcode.store.records import NewCoding, StoredCoding
 
-__all__ = ["accept", "pending", "reject", "reopen"]
+__all__ = ["accept", "pending", "reject", "reopen", "uncoded"]
 
 
 def pending(db: Database, suggestion_id: int) -> StoredCoding:
@@ -68,3 +71,13 @@ def reopen(db: Database, removed: StoredCoding) -> None:
     source = db.coding(removed.source_id)
     if not others and source is not None and source.status == "accepted":
         db.set_status(source.id, "suggested")
+
+
+def uncoded(codings: Iterable[Coding], taken: Iterable[tuple[str, int, int]]) -> list[Coding]:
+    """The *codings* whose span overlaps none of the *taken* ``(file, start, end)`` spans."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for file, start, end in taken:
+        spans.setdefault(file, []).append((start, end))
+    return [
+        c for c in codings if not any(s < c.end and c.start < e for s, e in spans.get(c.file, ()))
+    ]
