@@ -36,6 +36,7 @@ from qualcode.agreement import (
 )
 from qualcode.codebook import parse_codebook
 from qualcode.corpus import Corpus
+from qualcode.errors import ArgumentError
 
 # -- the coefficients ------------------------------------------------------------------------
 
@@ -483,7 +484,7 @@ def test_sample_coders_per_paragraph_match_nltk(sample_dir: Path, sample_corpus:
 
 
 def _api_error(corpus: Corpus, rows, **options) -> str:
-    with pytest.raises((CodingError, CodebookError)) as info:
+    with pytest.raises((CodingError, CodebookError, ArgumentError)) as info:
         agreement(codings_frame(rows), corpus, **options)
     return str(info.value)
 
@@ -491,7 +492,7 @@ def _api_error(corpus: Corpus, rows, **options) -> str:
 def test_api_errors(thousand: Corpus) -> None:
     anna, bram = reference_rows()
     assert _api_error(thousand, anna + bram, unit="word") == (
-        "unknown unit 'word'; choose one of: paragraph, sentence, turn, character"
+        "unknown segment unit 'word'; choose one of: paragraph, sentence, turn, character"
     )
     assert _api_error(thousand, anna + bram, domain=["PLANING", "X"]) == (
         "unknown code 'PLANING' to compare: no coding in the codings uses it; "
@@ -525,7 +526,7 @@ def test_no_transcript_coded_by_every_coder(tmp_path: Path) -> None:
     rows = [("a.txt", 0, 7, "PLANNING", "anna"), ("b.txt", 0, 6, "PLANNING", "bram")]
     assert _api_error(corpus, rows) == (
         "no transcript in the codings was coded by every coder (anna: a.txt; bram: b.txt); "
-        "name the transcripts to compare (--file) to count uncoded ones as coded with nothing"
+        "name the transcripts to compare to count uncoded ones as coded with nothing"
     )
 
 

@@ -179,9 +179,9 @@ def test_units(book, unit: str) -> None:
 
 
 def test_unknown_unit(book) -> None:
-    with pytest.raises(qualcode.CodingError) as err:
+    with pytest.raises(qualcode.QualcodeError) as err:
         autocode_text("geld", book, unit="page")
-    assert str(err.value) == "unknown unit 'page'; choose one of: paragraph, turn, sentence"
+    assert str(err.value) == "unknown segment unit 'page'; choose one of: paragraph, turn, sentence"
 
 
 def test_workers_give_the_same_codings(book) -> None:

@@ -104,7 +104,7 @@ def test_max_size(tmp_path: Path) -> None:
     assert code == 1
     assert err == (
         "error: a.txt: 0.0 MB is above the size limit of 0.0 MB; split the file or "
-        "raise the limit (--max-size)\n"
+        "raise the size limit\n"
     )
 
 

@@ -190,7 +190,7 @@ def test_size_limit_refuses_without_reading(
     with pytest.raises(
         CorpusError,
         match=r"^groot.txt: 0.0 MB is above the size limit of 0.0 MB; "
-        r"split the file or raise the limit \(--max-size\)$",
+        r"split the file or raise the size limit$",
     ):
         read_transcript(p, max_bytes=100)
 

@@ -230,7 +230,7 @@ def test_refresh_of_a_missing_folder(project, tmp_path):
         project.refresh(tmp_path / "weg")
     assert str(err.value) == (
         f"{tmp_path / 'weg'}: transcripts folder not found; pass the folder the transcripts are "
-        "in now (refresh(transcripts_dir=...), --transcripts)"
+        "in now (transcripts_dir)"
     )
 
 

@@ -335,7 +335,7 @@ def test_out_must_be_a_folder(analysis, tmp_path) -> None:
     with pytest.raises(QualcodeError) as exc:
         build_report(analysis, target, workers=1)
     assert str(exc.value) == (
-        f"{target}: exists and is not a folder; pass --out a folder for the report set"
+        f"{target}: exists and is not a folder; choose a folder for the report set"
     )
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import qualcode
-from qualcode.errors import ReviewError
+from qualcode.errors import ArgumentError, ReviewError
 from qualcode.review import QuoteCheck, check_quotes
 from qualcode.review.align import DiffOp, diff_text
 from qualcode.review.tokens import norm_word, tokenize
@@ -270,22 +270,23 @@ def test_no_organisations_known_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ReviewError) as info:
         check(tmp_path, folder, "“een twee drie vier vijf zes”")
     assert str(info.value) == (
-        f"{folder}: no organisations known, so no quote can be attributed; pass --respondents "
-        "FILE (a table with file, respondent, organisation, aliases)"
+        f"{folder}: no organisations known, so no quote can be attributed; give a respondents "
+        "table (file, respondent, organisation, aliases)"
     )
+    assert info.value.option == "respondents"  # the CLI names its flag
 
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"min_words": 0}, "--min-words must be at least 1, got 0"),
-        ({"threshold": 1.5}, "--threshold must be above 0 and at most 1, got 1.5"),
+        ({"min_words": 0}, "min_words must be at least 1, got 0"),
+        ({"threshold": 1.5}, "threshold must be above 0 and at most 1, got 1.5"),
     ],
 )
 def test_bad_options_are_errors(
     tmp_path: Path, tiny: Path, kwargs: dict[str, object], message: str
 ) -> None:
-    with pytest.raises(ReviewError) as info:
+    with pytest.raises(ArgumentError) as info:
         check(tmp_path, tiny, "x", **kwargs)
     assert str(info.value) == message
 

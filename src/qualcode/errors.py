@@ -14,10 +14,16 @@ Hierarchy::
     ├── StoreError         the project store (SQLite file)
     ├── ReviewError        checking quotes of a draft report
     ├── InteropError       REFI-QDA import and export
-    └── OutputError        an output file that must not or cannot be written
+    ├── OutputError        an output file or folder that must not or cannot be written
+    ├── ArgumentError      an argument out of range, unknown, or contradicting another
+    │                      (also a ``ValueError``; the CLI exits 2, a usage mistake)
+    └── DependencyError    an optional library that is not installed
+
+    QualcodeWarning        (a ``UserWarning``) a file read with a problem worth knowing
 
 A message names the thing (file, line or row, code id), says what is wrong and
-says how to fix it.
+says how to fix it, in the library's words (arguments, files, rows, codes): never
+in command-line flags, which only the CLI adds where it catches an error.
 """
 
 from __future__ import annotations
@@ -25,20 +31,31 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 __all__ = [
+    "ArgumentError",
     "CodebookError",
     "CodingError",
     "CodingsRefused",
     "CorpusError",
+    "DependencyError",
     "InteropError",
     "OutputError",
     "QualcodeError",
+    "QualcodeWarning",
     "ReviewError",
     "StoreError",
 ]
 
 
 class QualcodeError(Exception):
-    """Root of every error caused by bad user input."""
+    """Root of every error caused by bad user input.
+
+    *option*, when given, names the argument whose value is the fix (such as
+    ``"respondents"``); the CLI adds that option's flag to the message.
+    """
+
+    def __init__(self, *args: object, option: str | None = None) -> None:
+        super().__init__(*args)
+        self.option = option
 
 
 class CorpusError(QualcodeError):
@@ -61,7 +78,9 @@ class CodingsRefused(CodingError):
     imported") when given.
     """
 
-    def __init__(self, problems: Sequence[str], *, note: str = "") -> None:
+    def __init__(
+        self, problems: Sequence[str], *, note: str = "", option: str | None = None
+    ) -> None:
         self.problems = tuple(problems)
         self.note = note
         more = len(self.problems) - 1
@@ -70,7 +89,7 @@ class CodingsRefused(CodingError):
             tail += f"; {note})" if note else ")"
         else:
             tail = f"; {note}" if note else ""
-        super().__init__(self.problems[0] + tail)
+        super().__init__(self.problems[0] + tail, option=option)
 
 
 class StoreError(QualcodeError):
@@ -87,3 +106,15 @@ class InteropError(QualcodeError):
 
 class OutputError(QualcodeError):
     """An output path is one of the inputs, not a regular file, or cannot be written."""
+
+
+class ArgumentError(QualcodeError, ValueError):
+    """An argument is out of range, unknown, or contradicts another (a usage mistake)."""
+
+
+class DependencyError(QualcodeError):
+    """An optional library a feature needs is not installed; the message says what to install."""
+
+
+class QualcodeWarning(UserWarning):
+    """Something was read, but not quite as written (e.g. a legacy encoding)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
-from qualcode.errors import QualcodeError
+from qualcode.errors import ArgumentError
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -29,7 +29,7 @@ def pipeline(language: str = "nl", *, lemmas: bool = True) -> Language:
     try:
         nlp = spacy.blank(language)
     except (ImportError, KeyError) as exc:
-        raise QualcodeError(
+        raise ArgumentError(
             f"language {language!r} is not supported by spaCy ({exc}); "
             "use an ISO code like 'nl' or 'en'"
         ) from None

@@ -30,7 +30,7 @@ from typing import Any
 
 from qualcode.codebook import Code
 from qualcode.corpus import Segment, Transcript
-from qualcode.errors import QualcodeError
+from qualcode.errors import CodingError, DependencyError, QualcodeError
 from qualcode.store import Project, StoredCoding
 
 __all__ = ["CodeGroup", "CodingSession", "CodingTool"]
@@ -73,7 +73,7 @@ class CodingSession:
         self.project = project
         self.coder = coder.strip()
         if not self.coder:
-            raise QualcodeError("coder is empty; pass coder='your name'")
+            raise CodingError("coder is empty; pass coder='your name'")
         self.unit = unit
         self._key: tuple[str, int] | None = None
         self._index_segments()
@@ -171,7 +171,7 @@ class CodingSession:
     def transcript_of_current(self) -> Transcript:
         """The transcript of the current segment."""
         if self._key is None:
-            raise QualcodeError("no segment in view; loosen the filters")
+            raise CodingError("no segment in view; loosen the filters")
         return self.project.transcript(self._key[0])
 
     def position(self) -> tuple[int, int]:
@@ -201,7 +201,7 @@ class CodingSession:
     def go(self, file: str, index: int) -> Segment | None:
         """Jump to segment *index* of *file* (it must be respondent speech)."""
         if (file, index) not in self._order:
-            raise QualcodeError(f"{file}: no respondent {self.unit} {index} to code")
+            raise CodingError(f"{file}: no respondent {self.unit} {index} to code")
         self._key = (file, index)
         return self.current
 
@@ -241,7 +241,7 @@ class CodingSession:
     def _segment(self) -> Segment:
         seg = self.current
         if seg is None:
-            raise QualcodeError("no segment in view; loosen the filters")
+            raise CodingError("no segment in view; loosen the filters")
         return seg
 
     def toggle(self, code: str) -> bool:
@@ -294,7 +294,7 @@ class CodingSession:
             return
         mine = self.applied().get(code, [])
         if not mine:
-            raise QualcodeError(f"{code} is not applied here; toggle it on before writing a memo")
+            raise CodingError(f"{code} is not applied here; toggle it on before writing a memo")
         for c in mine:
             self.project.memo(text, coder=self.coder, coding=c.id)
 
@@ -379,7 +379,7 @@ def _ipywidgets() -> Any:
     try:
         import ipywidgets
     except ImportError:
-        raise QualcodeError(
+        raise DependencyError(
             "the coding tool needs ipywidgets; install it with: pip install 'qualcode[notebooks]'"
         ) from None
     return ipywidgets

@@ -29,6 +29,7 @@ from qualcode.agreement.result import (
 from qualcode.agreement.units import AGREEMENT_UNITS, UNIT_SCOPES, UnitGrid, build_grid
 from qualcode.coding.model import Coding
 from qualcode.corpus import Corpus
+from qualcode.corpus.segments import check_unit
 from qualcode.errors import CodebookError, CodingError
 
 if TYPE_CHECKING:
@@ -131,7 +132,8 @@ def _transcripts(
         )
         raise CodingError(
             f"no transcript in {checked.origin} was coded by every coder ({by_coder}); "
-            "name the transcripts to compare (--file) to count uncoded ones as coded with nothing"
+            "name the transcripts to compare to count uncoded ones as coded with nothing",
+            option="files",
         )
     return involved, skipped
 
@@ -236,8 +238,7 @@ def agreement(
     with *bootstrap* > 0, a 95% interval for every alpha from that many
     bootstrap samples drawn with *seed*. Raises ``CodingError``/``CodebookError``.
     """
-    if unit not in AGREEMENT_UNITS:
-        raise CodingError(f"unknown unit {unit!r}; choose one of: {', '.join(AGREEMENT_UNITS)}")
+    check_unit(unit, AGREEMENT_UNITS)
     if units not in UNIT_SCOPES:
         raise CodingError(f"unknown units {units!r}; choose one of: {', '.join(UNIT_SCOPES)}")
     if bootstrap < 0:

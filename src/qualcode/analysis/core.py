@@ -24,8 +24,8 @@ from qualcode.analysis.quotes import Quote, quote_frame, quotes_of
 from qualcode.analysis.words import words as _words
 from qualcode.codebook.model import Codebook
 from qualcode.coding.model import Coding
-from qualcode.corpus import UNITS, Corpus
-from qualcode.errors import QualcodeError
+from qualcode.corpus import Corpus
+from qualcode.corpus.segments import check_unit
 
 if TYPE_CHECKING:
     from qualcode.store import Project
@@ -75,8 +75,7 @@ class Analysis:
         unit: str = "paragraph",
         source: str = "codings",
     ) -> None:
-        if unit not in UNITS:
-            raise QualcodeError(f"unknown segment unit {unit!r}; choose one of: {', '.join(UNITS)}")
+        check_unit(unit)
         self.corpus = corpus
         self.codebook = codebook
         self.unit = unit

@@ -1,8 +1,9 @@
 """The ``qualcode`` command line: one group, each command a thin layer over the library.
 
 Every command parses its options, calls one library function and prints. A
-``QualcodeError`` becomes one line on stderr (``error: ...``) and exit status 1;
-click's usage errors exit with status 2.
+``QualcodeError`` becomes one line on stderr (``error: ...``) and exit status 1
+(a problem with the data); usage mistakes (click's, and the library's
+``ArgumentError``) exit with status 2.
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ from typing import Any
 
 import click
 
-from qualcode.corpus.readers import QualcodeWarning
-from qualcode.errors import QualcodeError
+from qualcode.errors import ArgumentError, QualcodeError, QualcodeWarning
 
 __all__ = ["main"]
 
@@ -29,8 +29,29 @@ class _Group(click.Group):
             try:
                 return super().invoke(ctx)
             except QualcodeError as exc:
-                click.echo(f"error: {exc}", err=True)
-                sys.exit(1)
+                click.echo(f"error: {exc}{_flag_hint(exc.option)}", err=True)
+                sys.exit(2 if isinstance(exc, ArgumentError) else 1)
+
+
+def _flag_hint(option: str | None) -> str:
+    """`` (--flag)`` for the library argument *option*, when a command has such an option."""
+    if option is None:
+        return ""
+    flags = {
+        param.name: param.opts[0]
+        for command in _commands(main)
+        for param in command.params
+        if isinstance(param, click.Option) and param.opts[0].startswith("--")
+    }
+    return f" ({flags[option]})" if option in flags else ""
+
+
+def _commands(command: click.Command) -> list[click.Command]:
+    found = [command]
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            found += _commands(sub)
+    return found
 
 
 def _show_warning(

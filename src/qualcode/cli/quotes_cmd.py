@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
+from typing import NoReturn
 
 import click
 
@@ -62,6 +63,11 @@ def check_quotes_command(
     from qualcode.review import check_quotes
     from qualcode.review.render import to_html, to_json, to_text
 
+    if min_words < 1:
+        _bad_input(f"--min-words must be at least 1, got {min_words}")
+    if not 0 < threshold <= 1:
+        _bad_input(f"--threshold must be above 0 and at most 1, got {threshold}")
+
     def bar(steps: Iterable[int]) -> Iterable[int]:
         items = list(steps)
         return progress(items, total=len(items), desc="quotes", quiet=quiet)
@@ -76,8 +82,13 @@ def check_quotes_command(
             progress=bar,
         )
     except QualcodeError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
+        _bad_input(str(exc))
     render = {"json": to_json, "html": to_html}.get(fmt, to_text)
     click.echo(render(check), nl=fmt == "json")
     sys.exit(check.exit_code)
+
+
+def _bad_input(message: str) -> NoReturn:
+    """Bad input to check-quotes: one line on stderr, exit status 2 (its documented contract)."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)

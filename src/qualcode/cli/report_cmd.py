@@ -153,6 +153,10 @@ def report_command(
         raise click.UsageError("give --codebook, or --project")
     if names and not anonymise:
         raise click.UsageError("--names lists names to replace; add --anonymise")
+    if codings is not None and project is not None:
+        raise click.UsageError("give --codings or --project, not both")
+    if coder and project is None:
+        raise click.UsageError("--coder chooses codings of a project; add --project")
     formats = parse_formats(fmt)
 
     def autocode_bar(items: Iterator[Any], total: int) -> Iterable[Any]:

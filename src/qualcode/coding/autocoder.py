@@ -38,9 +38,8 @@ from qualcode.codebook.model import Codebook
 from qualcode.coding.matcher import Matcher
 from qualcode.coding.model import Coding
 from qualcode.coding.ranking import rank_by_rules, rank_with_model
-from qualcode.corpus.model import UNITS, Transcript
-from qualcode.corpus.segments import respondent_spans
-from qualcode.errors import CodingError
+from qualcode.corpus.model import Transcript
+from qualcode.corpus.segments import check_unit, respondent_spans
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -365,11 +364,6 @@ def resolve_model(codebook: Codebook, model: LearnedModel | bool) -> LearnedMode
     return None if model is False else model
 
 
-def _check_unit(unit: str) -> None:
-    if unit not in UNITS:
-        raise CodingError(f"unknown unit {unit!r}; choose one of: {', '.join(UNITS)}")
-
-
 def _pooled(
     items: Iterable[tuple[K, str, Any, int]],
     work: Callable[..., _Coded],
@@ -438,7 +432,7 @@ def iter_autocode(
     chunks of transcripts at most ``2 * workers`` chunks ahead of the consumer, so
     memory stays flat however long the stream.
     """
-    _check_unit(unit)
+    check_unit(unit)
     selection = selection or Selection()
     learned = resolve_model(codebook, model)
     if workers <= 1:
@@ -465,7 +459,7 @@ def iter_autocode_texts(
     processes also build the transcripts (paragraphs, speaker turns), so the
     calling process only has to produce the texts. No respondent metadata.
     """
-    _check_unit(unit)
+    check_unit(unit)
     selection = selection or Selection()
     learned = resolve_model(codebook, model)
     if workers <= 1:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qualcode.errors import CorpusError
+from qualcode.errors import CorpusError, QualcodeWarning
 from qualcode.files.zips import Limits, SafeZip, open_regular
 
 __all__ = [
@@ -32,10 +32,6 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 #: uncompressed, and no large part may expand more than 100 times: a zip bomb is
 #: refused from its headers.
 OFFICE_LIMITS = Limits(max_members=5_000, max_total_bytes=2 * DEFAULT_MAX_BYTES, max_ratio=100)
-
-
-class QualcodeWarning(UserWarning):
-    """Something was read, but not quite as written (e.g. a legacy encoding)."""
 
 
 @dataclass(frozen=True)
@@ -327,6 +323,7 @@ def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawDocum
         raise CorpusError(
             f"{path.name}: {size / 1e6:.1f} MB is above the size limit of "
             f"{max_bytes / 1e6:.1f} MB; "
-            "split the file or raise the limit (--max-size)"
+            "split the file or raise the size limit",
+            option="max_size",
         )
     return reader(path)

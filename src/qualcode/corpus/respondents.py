@@ -118,7 +118,10 @@ def read_respondents(path: str | Path) -> RespondentsTable:
     """
     path = Path(path)
     if not path.is_file():
-        raise CorpusError(f"{path}: respondents table not found; pass --respondents FILE")
+        raise CorpusError(
+            f"{path}: respondents table not found; give the path of the respondents table",
+            option="respondents",
+        )
     rows = _read_rows(path)
     columns = tuple(rows[0].keys()) if rows else ()
     if not rows:

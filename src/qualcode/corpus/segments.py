@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import itertools
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from qualcode.corpus.model import UNITS, Segment, Turn
-from qualcode.errors import QualcodeError
+from qualcode.errors import ArgumentError
 
 if TYPE_CHECKING:
     from qualcode.corpus.model import Transcript
@@ -83,11 +83,16 @@ def respondent_spans(transcript: Transcript, unit: str) -> list[tuple[int, int]]
     return [(s.start, s.end) for s in segment_transcript(transcript, unit) if s.is_respondent]
 
 
+def check_unit(unit: str, choices: Sequence[str] = UNITS) -> str:
+    """*unit* when it is one of *choices* (default: the segment units); else ``ArgumentError``."""
+    if unit not in choices:
+        raise ArgumentError(f"unknown segment unit {unit!r}; choose one of: {', '.join(choices)}")
+    return unit
+
+
 def segment_transcript(transcript: Transcript, unit: str) -> tuple[Segment, ...]:
     """The segments of *transcript* for *unit*; cached per transcript content."""
-    if unit not in UNITS:
-        raise QualcodeError(f"unknown segment unit {unit!r}; choose one of: {', '.join(UNITS)}")
-    return _segments(transcript, unit)
+    return _segments(transcript, check_unit(unit))
 
 
 @lru_cache(maxsize=256)

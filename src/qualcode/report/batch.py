@@ -13,7 +13,7 @@ import pandas as pd
 from qualcode.analysis import Analysis
 from qualcode.codebook.model import Codebook
 from qualcode.corpus import Corpus, CorpusIssue
-from qualcode.errors import QualcodeError
+from qualcode.errors import ArgumentError, OutputError
 from qualcode.report.build import DEFAULT_FORMATS, DEFAULT_MAX_QUOTES, Step, build_report
 from qualcode.report.model import ReportSet
 
@@ -50,7 +50,7 @@ def _sources(
 
     if project is None:
         if transcripts is None or codebook is None:
-            raise QualcodeError("a report needs --transcripts and --codebook, or --project")
+            raise ArgumentError("a report needs transcripts and a codebook, or a project")
         return load_corpus(transcripts, respondents=respondents), load_codebook(codebook), None
     from qualcode.store import Project
 
@@ -129,13 +129,11 @@ def report_corpus(
     are those of :func:`build_report`.
     """
     if codings is not None and project is not None:
-        raise QualcodeError("give --codings or --project, not both")
+        raise ArgumentError("give codings or a project, not both")
     if Path(out).exists() and not Path(out).is_dir():
-        raise QualcodeError(
-            f"{out}: exists and is not a folder; pass --out a folder for the report set"
-        )
+        raise OutputError(f"{out}: exists and is not a folder; choose a folder for the report set")
     if coder and project is None:
-        raise QualcodeError("--coder chooses codings of a project; add --project")
+        raise ArgumentError("a coder chooses codings of a project; give the project too")
     corpus, book, frame = _sources(
         transcripts=transcripts,
         respondents=respondents,

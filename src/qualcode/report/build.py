@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from qualcode.analysis import QUOTE_COLUMNS, Analysis, quote_frame
-from qualcode.errors import QualcodeError
+from qualcode.errors import ArgumentError, OutputError
 from qualcode.files.output import check_output, write_failure
 from qualcode.report.anonymise import Anonymiser
 from qualcode.report.html import write_html
@@ -56,12 +56,12 @@ Step = tuple[str, Callable[[], list[str]]]
 
 
 def parse_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
-    """Formats from ``"html,md"`` or a list; ``QualcodeError`` naming an unknown one."""
+    """Formats from ``"html,md"`` or a list; ``ArgumentError`` naming an unknown one."""
     items = formats.split(",") if isinstance(formats, str) else list(formats)
     out = tuple(dict.fromkeys(f.strip().lower() for f in items if f.strip()))
     unknown = [f for f in out if f not in REPORT_FORMATS]
     if unknown or not out:
-        raise QualcodeError(
+        raise ArgumentError(
             f"unknown report format {', '.join(unknown) or repr('')}; choose "
             f"from {', '.join(REPORT_FORMATS)} (comma-separated)"
         )
@@ -112,15 +112,13 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 def _prepare_folder(out: Path) -> Path:
     if out.exists() and not out.is_dir():
-        raise QualcodeError(
-            f"{out}: exists and is not a folder; pass --out a folder for the report set"
-        )
+        raise OutputError(f"{out}: exists and is not a folder; choose a folder for the report set")
     try:
         out.mkdir(parents=True, exist_ok=True)
         return Path(tempfile.mkdtemp(prefix=".qualcode-report-", dir=out))
     except OSError as exc:
-        raise QualcodeError(
-            f"{out}: cannot write the report set there ({exc.strerror}); pass another --out folder"
+        raise OutputError(
+            f"{out}: cannot write the report set there ({exc.strerror}); choose another folder"
         ) from None
 
 
@@ -219,7 +217,7 @@ def build_report(
 
         require(chosen)
     if max_quotes < 0:
-        raise QualcodeError(f"max_quotes must be 0 (all) or more, not {max_quotes}")
+        raise ArgumentError(f"max_quotes must be 0 (all) or more, not {max_quotes}")
     if compare is not None:
         analysis.group_sizes(compare)  # an unknown attribute fails before anything is written
     from qualcode.report.content import ReportPlan

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from qualcode.errors import QualcodeError
+from qualcode.errors import DependencyError
 from qualcode.report.memos import add_memos_docx
 from qualcode.report.model import ReportContent, Table, VariableSection, time_note
 
@@ -25,7 +25,7 @@ def _need(module: str, package: str, extra: str) -> Any:
     try:
         return importlib.import_module(module)
     except ImportError:
-        raise QualcodeError(
+        raise DependencyError(
             f"writing this format needs {package}, which is not installed; install "
             f"qualcode[{extra}] (pip install 'qualcode[{extra}]') or leave the format out"
         ) from None

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from qualcode.corpus import Corpus, load_corpus
-from qualcode.errors import ReviewError
+from qualcode.errors import ArgumentError, ReviewError
 from qualcode.review.align import DiffOp, diff_text
 from qualcode.review.attribute import Attribution, attribute_quotes
 from qualcode.review.extract import Quote, QuotePart, Term, find_quotes
@@ -70,16 +70,17 @@ def check_quotes(
     no organisation is known (no respondents table).
     """
     if min_words < 1:
-        raise ReviewError(f"--min-words must be at least 1, got {min_words}")
+        raise ArgumentError(f"min_words must be at least 1, got {min_words}")
     if not 0 < threshold <= 1:
-        raise ReviewError(f"--threshold must be above 0 and at most 1, got {threshold}")
+        raise ArgumentError(f"threshold must be above 0 and at most 1, got {threshold}")
     if not isinstance(corpus, Corpus):
         corpus = load_corpus(corpus, respondents=respondents)
     names = OrganisationNames.from_corpus(corpus)
     if not names.organisations:
         raise ReviewError(
             f"{corpus.root}: no organisations known, so no quote can be attributed; "
-            "pass --respondents FILE (a table with file, respondent, organisation, aliases)"
+            "give a respondents table (file, respondent, organisation, aliases)",
+            option="respondents",
         )
     if index is None:
         index = SpeechIndex(corpus.transcripts)

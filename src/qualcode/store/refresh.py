@@ -234,7 +234,8 @@ def refresh_project(
     if not folder.is_dir():
         raise StoreError(
             f"{folder}: transcripts folder not found; pass the folder the "
-            "transcripts are in now (refresh(transcripts_dir=...), --transcripts)"
+            "transcripts are in now (transcripts_dir)",
+            option="transcripts",
         )
     stored_table = db.get_meta("respondents")
     table: Path | None = None
