@@ -20,7 +20,7 @@ import pandas as pd
 
 from qualcode.analysis.frequencies import check_grouping
 from qualcode.codebook.model import Codebook
-from qualcode.errors import QualcodeError
+from qualcode.errors import ArgumentError, DependencyError, OutputError
 from qualcode.files.output import check_output, open_output
 
 __all__ = ["MATRIX_FORMATS", "MATRIX_VALUES", "case_matrix", "code_key", "write_case_matrix"]
@@ -72,7 +72,7 @@ def case_matrix(
     (``Analysis.rolled_codes``); *values* is ``count`` or ``presence``.
     """
     if values not in MATRIX_VALUES:
-        raise QualcodeError(
+        raise ArgumentError(
             f"unknown matrix values {values!r}; choose one of: {', '.join(MATRIX_VALUES)}"
         )
     cases = case_table(transcripts, by)
@@ -121,7 +121,7 @@ def write_case_matrix(
     inputs = tuple(inputs)
     suffix = path.suffix.lower()
     if suffix not in MATRIX_FORMATS:
-        raise QualcodeError(
+        raise OutputError(
             f"{path.name}: cannot write a matrix as {suffix or 'a file without extension'}; "
             f"name it .csv or .xlsx"
         )
@@ -129,7 +129,7 @@ def write_case_matrix(
         try:
             import openpyxl  # noqa: F401
         except ImportError:
-            raise QualcodeError(
+            raise DependencyError(
                 "writing .xlsx needs openpyxl: pip install 'qualcode[office]', or write .csv"
             ) from None
         with (

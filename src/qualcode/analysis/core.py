@@ -26,6 +26,7 @@ from qualcode.codebook.model import Codebook
 from qualcode.coding.model import Coding
 from qualcode.corpus import Corpus
 from qualcode.corpus.segments import check_unit
+from qualcode.errors import ArgumentError
 
 if TYPE_CHECKING:
     from qualcode.store import Project
@@ -120,17 +121,17 @@ class Analysis:
         """An analysis of a codings CSV (with *transcripts* and *codebook*) or of a project.
 
         With *project*, its own transcripts and codebook are used unless
-        *transcripts* or *codebook* are given. Raises ``QualcodeError`` when a
+        *transcripts* or *codebook* are given. Raises ``ArgumentError`` when a
         source is missing or both *codings* and *project* are given.
         """
         from qualcode.codebook import load_codebook
         from qualcode.corpus import load_corpus
 
         if (codings is None) == (project is None):
-            raise QualcodeError("give a codings CSV (--codings) or a project (--project), not both")
+            raise ArgumentError("give a codings CSV or a project, not both")
         if project is None:
             if transcripts is None or codebook is None:
-                raise QualcodeError("codings need --transcripts and --codebook to be read against")
+                raise ArgumentError("codings need transcripts and a codebook to be read against")
             corpus = load_corpus(transcripts, respondents=respondents)
             return cls.from_csv(str(codings), corpus, load_codebook(codebook), unit=unit)
         from qualcode.store import Project

@@ -264,6 +264,8 @@ def matrix_command(
     from qualcode.analysis import Analysis
     from qualcode.analysis.cases import write_case_matrix
 
+    if (codings is None) == (project is None):
+        raise click.UsageError("give a codings CSV (--codings) or a project (--project), not both")
     analysis = Analysis.load(
         transcripts=transcripts,
         respondents=respondents,
