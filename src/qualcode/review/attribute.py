@@ -141,6 +141,10 @@ def attribute_quotes(
             prev_org, mention = prev.organisation, prev.mention
             out.append(Attribution("respondent", prev_org, _clip(words), mention, "continued"))
             continue
+        label = _label(reader, text, lo, q) if best is None or best.organisation is None else None
+        if label is not None:
+            out.append(label)
+            continue
         colon = _previous(reader, text, lo, para, s0) if lead is not None else None
         if colon is not None and colon.organisation is not None:
             out.append(colon)
@@ -191,6 +195,8 @@ def _speaker_after(
     if start >= hi:
         return None
     end = _sentence_end(text, start, hi)
+    if end >= hi and hi < len(text):
+        return None  # the sentence leads in to the next quote: it is that quote's
     f = reader.speaker_sentence(start, end)
     if f is None:
         return None
@@ -269,10 +275,15 @@ def _previous(reader: CueReader, text: str, lo: int, para: int, s0: int) -> Attr
         return Attribution(
             best.kind, best.organisation, _clip(text[start:end]), best.mention, "previous"
         )
-    for _ in range(2):
+    read = 0
+    while read < 2:
         if end <= floor:
             return None
         start = _sentence_start(text, floor, max(floor, end - 1))
+        if not text[start:end].strip(" \t\n>*_"):
+            end = start
+            continue
+        read += 1
         found = [f for f in reader.lead(start, end, min_score=3) if f.score >= 3]
         best = _best(found, before=end, after=end)
         if best is not None:
@@ -281,3 +292,28 @@ def _previous(reader: CueReader, text: str, lo: int, para: int, s0: int) -> Attr
             )
         end = start
     return None
+
+
+_CELL = " \t|>*_:–—-"
+
+
+def _label(reader: CueReader, text: str, lo: int, q: Quote) -> Attribution | None:
+    """An organisation standing alone right before the quote: a table cell or a label.
+
+    ``| VNG | “…” |`` in a Markdown table, a Word table's cell ``VNG`` followed
+    by the quote's cell, a line ``VNG:`` above the quote.
+    """
+    line = text.rfind("\n", lo, q.start) + 1 or lo
+    start, end = max(line, lo), q.start
+    if not text[start:end].strip(_CELL):
+        end = start
+        while end > lo and text[end - 1] in " \t\n>|":
+            end -= 1
+        start = max(text.rfind("\n", lo, end) + 1, lo)
+    mentions = reader.names.find(text, start, end)
+    if len(mentions) != 1 or mentions[0].organisation is None:
+        return None
+    m = mentions[0]
+    if (text[start : m.start] + text[m.end : end]).strip(_CELL):
+        return None
+    return Attribution("respondent", m.organisation, _clip(text[start:end]), m.written, "before")

@@ -91,6 +91,8 @@ _ORG_NOUNS = frozenset(
 )
 #: Words that open a sentence pointing back at the quote before it ("Dat zegt de VNG").
 _POINTING = frozenset({"dat", "dit", "zo", "met", "daarmee", "hiermee", "aldus", "die"})
+#: Word ends that make a compound a document ("programmabrief", "stappenplan").
+_DOCUMENT_ENDS = ("brief", "brieven", "plan", "plannen", "nota", "notitie", "rapport", "memo")
 _AFTER_OPENERS = frozenset({"aldus", "volgens", "zo", "zegt", "meent", "vindt", "stelt"})
 
 
@@ -225,6 +227,8 @@ class CueReader:
             return False  # "volgens de VNG", "in het gesprek met de VNG"
         if i >= content_from:
             return True
+        if j >= 1 and toks[j].norm in {"van", "uit"} and self.document_noun(toks, j - 1):
+            return True  # "de Kamerbrief van het ministerie": who wrote it, not who speaks
         return j >= 0 and toks[j].kind == "word" and toks[j].norm in self.cues.content
 
     def _documents(self, toks: Sequence[_Tok], content_from: int) -> list[int]:
@@ -234,9 +238,7 @@ class CueReader:
             if t.kind != "word":
                 continue
             cited = t.norm in self.cues.citations or _phrase_at(toks, i, self.cues.document_verbs)
-            named = _phrase_at(toks, i, self.cues.document_nouns) and not self._is_content(
-                toks, i, content_from
-            )
+            named = self.document_noun(toks, i) and not self._is_content(toks, i, content_from)
             if cited or named:
                 out.append(i)
         return out
@@ -311,6 +313,17 @@ class CueReader:
             elif t.kind == "punct" and t.norm in {",", ":"} and seen_verb:
                 return None
         return None
+
+    def document_noun(self, toks: Sequence[_Tok], i: int) -> bool:
+        """Whether a document is named at token *i*: a listed noun, or a compound of one.
+
+        ``programmabrief``, ``stappenplan`` and ``beleidsnotitie`` are documents
+        like ``brief``, ``plan`` and ``notitie``.
+        """
+        if _phrase_at(toks, i, self.cues.document_nouns):
+            return True
+        word = toks[i].norm if toks[i].kind == "word" else ""
+        return any(word.endswith(x) and len(word) >= len(x) + 4 for x in _DOCUMENT_ENDS)
 
     def _has_cue(self, toks: Sequence[_Tok]) -> bool:
         return any(
@@ -398,7 +411,7 @@ class CueReader:
                 or _PAGE.search(raw)
                 or FOOTNOTE_MARK.match(raw)
                 or any(
-                    t.norm in self.cues.citations or _phrase_at(inner, k, self.cues.document_nouns)
+                    t.norm in self.cues.citations or self.document_noun(inner, k)
                     for k, t in enumerate(inner)
                 )
             ):

@@ -163,7 +163,10 @@ def _split_columns(page: list[Line], edges: set[str]) -> list[Line]:
             row = page[j].text
             both += bool(row[:column].strip() and row[column:].strip())
             j += 1
-        if both >= 4:
+        if both >= 4 and _labels(page[i:j], column):
+            out += _table_rows(page[i:j], column)
+            i = j
+        elif both >= 4:
             region = page[i:j]
             left = side(region, slice(None, column))
             right = side(region, slice(column, None))
@@ -179,6 +182,55 @@ def _split_columns(page: list[Line], edges: set[str]) -> list[Line]:
         else:
             out.append(page[i])
             i += 1
+    return out
+
+
+def _labels(region: Sequence[Line], column: int) -> bool:
+    """Whether the left column of *region* holds labels (a table), not running text.
+
+    Running text fills its column: most lines are about as long as the
+    longest, and as the other column's; labels vary (``VNG``, ``Ministerie
+    van OCW``) or are much shorter than the cells beside them.
+    """
+    widths = [len(x.text[:column].strip()) for x in region if x.text[:column].strip()]
+    right = [len(x.text[column:].strip()) for x in region if x.text[column:].strip()]
+    if not widths or not right:
+        return False
+    return median(widths) < 0.6 * max(widths) or median(widths) < 0.6 * median(right)
+
+
+def _table_rows(region: Sequence[Line], column: int) -> list[Line]:
+    """A table laid out in columns, row by row: each row's cells left to right.
+
+    Rows are the groups of lines between empty lines; a cell is a piece of a
+    line set off by three or more spaces, and belongs to the column whose left
+    edge is nearest at or before its start (the edges are where pieces start).
+    """
+    pieces: list[tuple[int, int, str, Line]] = []  # (row, start, text, line)
+    row = 0
+    for x in region:
+        if not x.text.strip():
+            row += 1
+            continue
+        pos = 0
+        for part in re.split(r"( {3,})", x.text):
+            if part.strip() and not part.startswith("   "):
+                pieces.append((row, pos + len(part) - len(part.lstrip()), part.strip(), x))
+            pos += len(part)
+    edges: list[int] = []
+    for start in sorted({p[1] for p in pieces}):
+        if not edges or start - edges[-1] > 2:
+            edges.append(start)
+    out: list[Line] = []
+    for r in sorted({p[0] for p in pieces}):
+        cells = [p for p in pieces if p[0] == r]
+        for k in range(len(edges)):
+            lo = edges[k]
+            hi = edges[k + 1] if k + 1 < len(edges) else 10**6
+            for _, _, text, x in (p for p in cells if lo - 1 <= p[1] < hi - 1):
+                out.append(Line(x.number, text, x.page, x.page_line))
+        last = cells[-1][3]
+        out.append(Line(last.number, "", last.page, last.page_line))
     return out
 
 

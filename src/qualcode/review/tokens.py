@@ -1,11 +1,13 @@
 """Words for quote matching: one tokenizer for report quotes and transcripts alike.
 
 A quote is compared word by word. Before comparing, a word is normalised:
-Unicode NFKC, apostrophes (’ ‘ ` ´ ′) become ``'``, dashes (‐ ‑ – — −) become
-``-``, soft hyphens are dropped, accents are dropped and the word is
-case-folded. Punctuation between words (commas, full stops, quote marks,
-dashes between words) is not a word and never makes a quote *altered*;
-whitespace never counts.
+Unicode NFKC, apostrophes (’ ‘ ` ´ ′) become ``'``, hyphens inside a word are
+dropped (``multi-stakeholderproces`` = ``multistakeholderproces``: a compound
+split at a line end reads the same whether or not its hyphen was kept), soft
+hyphens are dropped, accents are dropped and the word is case-folded.
+Punctuation between words (commas, full stops, quote marks, dashes between
+words) is not a word and never makes a quote *altered*; whitespace never
+counts.
 
 Case is ignored on purpose: report authors capitalise the first word of a
 quote that started mid-sentence, and a changed capital is not a changed word.
@@ -39,10 +41,11 @@ class Token:
 
 
 def norm_word(word: str) -> str:
-    """The comparison form of *word*: one apostrophe, one dash, no accents, case-folded."""
+    """The comparison form of *word*: one apostrophe, no hyphens or accents, case-folded."""
     word = unicodedata.normalize("NFKD", word.replace("\u00ad", ""))
     word = "".join(c for c in word if not unicodedata.combining(c))
-    return unicodedata.normalize("NFKC", word).translate(_APOSTROPHES).translate(_DASHES).casefold()
+    word = unicodedata.normalize("NFKC", word).translate(_APOSTROPHES).translate(_DASHES)
+    return word.replace("-", "").casefold()
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:

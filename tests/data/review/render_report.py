@@ -55,8 +55,9 @@ def parse(md: str) -> tuple[list[Block], dict[str, str]]:
                 if not re.fullmatch(r"\|[-|: ]+\|", x.strip())
             ]
             blocks.append(Block("table", rows=rows))
-        elif m := re.match(r"\[\^(\w+)\]:\s*(.*)", first):
-            notes[m.group(1)] = " ".join([m.group(2), *(x.strip() for x in lines[1:])])
+        elif re.match(r"\[\^(\w+)\]:", first):
+            for m in re.finditer(r"^\[\^(\w+)\]:\s*(.*(?:\n(?!\[\^).*)*)", chunk, re.M):
+                notes[m.group(1)] = " ".join(m.group(2).split())
         elif re.match(r"\d+\. ", first):
             blocks.extend(Block("li", x.strip()) for x in lines)
         else:
@@ -279,7 +280,8 @@ def write_pdf(
             story.append(Paragraph(_xml(b.text), heads[b.kind]))
         elif b.kind == "table":
             cells = [[Paragraph(markup(c)[0], small) for c in row] for row in b.rows]
-            story.append(Table(cells, colWidths=[4 * cm, width - 4 * cm]))
+            first = [3.5 * cm] * (len(b.rows[0]) - 1)
+            story.append(Table(cells, colWidths=[*first, width - sum(first)]))
         else:
             text, keys = markup(b.text)
             style = {"quote": quote, "li": item}.get(b.kind, body)
