@@ -149,7 +149,7 @@ def test_every_command_has_help_with_an_example() -> None:
 def test_corpus_without_respondents_table_warns(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("R: Het ging goed.\n", encoding="utf-8")
     code, out, err = run("corpus", "--transcripts", str(tmp_path))
-    assert code == 0 and "1 transcripts" in out
+    assert code == 0 and "\n1 transcript, 4 words\n" in out
     assert err == (
         f"warning: {tmp_path}: no respondents table (respondents.csv), so quotes and tables "
         "cannot name organisations; add respondents.csv to the folder with the columns file, "

@@ -148,17 +148,14 @@ def test_variable_report_shows_definition_counts_and_attributed_quotes(sample_re
     assert f'<h1>{planning.name} <span class="id">PLANNING</span></h1>' in html
     quotes = pd.read_csv(sample_report / "quotes.csv", dtype=str, keep_default_na=False)
     planning_orgs = quotes.loc[quotes["variable"] == "PLANNING", "organisation"].nunique()
-    assert f"from {planning_orgs} of 21 organisations" in html
+    assert f"uit {planning_orgs} van 21 organisaties" in html  # the codebook is Dutch
     first = quotes[quotes["variable"] == "PLANNING"].iloc[0]
-    assert (
-        f"{first['organisation']} &middot; {first['file']}, characters "
-        f"{first['start']}&ndash;{first['end']}"
-    ) in html
+    assert f"{first['organisation']} &middot; {first['file']}, tekens " in html
     index = (sample_report / "index.html").read_text(encoding="utf-8")
     for variable in VARIABLES:
         assert f'href="{variable}.html"' in index
     assert 'src="figures/variables_by_organisation.svg"' in index
-    assert "Compared by steering_group" in index
+    assert "Vergeleken naar steering_group" in index
 
 
 @pytest.fixture(scope="module")
@@ -252,8 +249,12 @@ def test_anonymise_replaces_names_in_quotes_and_tables(tricky_report: Path) -> N
 
 def test_quote_cap_shows_the_best_and_says_so(tricky_report: Path) -> None:
     html = (tricky_report / "GELD.html").read_text(encoding="utf-8")
-    assert "(2 quotes; the 1 best scored shown, all in quotes.csv)" in html
-    assert "Mevrouw [respondent] vond dat het geld goed ging." in html  # score ties: file order
+    # one group per valence on the variable's page: four passages in three coded segments
+    assert (
+        "(4 citaten uit 3 gecodeerde segmenten; de 1 met de hoogste score getoond, "
+        "alle in quotes.csv)"
+    ) in html
+    assert "[respondent] zei: &lt;script&gt;" in html  # the best scored
     assert "[respondent] ook." not in html
     assert "[respondent] ook." in (tricky_report / "quotes.csv").read_text(encoding="utf-8")
 
@@ -267,7 +268,7 @@ def test_office_formats(tricky_report: Path) -> None:
     assert "Geld (GELD)" in text and "[respondent] zei: <script>" in text
     assert len(document.inline_shapes) == 1
     book = openpyxl.load_workbook(tricky_report / "report.xlsx")
-    assert book.sheetnames[:2] == ["Variables", "Compared by steering_group"]
+    assert book.sheetnames[:2] == ["Variabelen", "Vergeleken naar steering_group"]
     assert {"Frequencies", "Quotes", "Framework matrix", "Co-occurrence", "Transcripts"} <= set(
         book.sheetnames
     )

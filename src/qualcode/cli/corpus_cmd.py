@@ -53,7 +53,8 @@ def corpus_command(transcripts: str, respondents: str | None, fmt: str, max_mb: 
     else:
         click.echo(overview.to_string(index=False) if len(overview) else "(no transcripts)")
         total = int(overview["words"].sum()) if len(overview) else 0
-        click.echo(f"\n{len(overview)} transcripts, {total} words")
+        n = len(overview)
+        click.echo(f"\n{n} transcript{'s' * (n != 1)}, {total} word{'s' * (total != 1)}")
     echo_corpus_warnings(corpus.warnings)
     for issue in corpus.errors:
         click.echo(f"error: {issue.error}", err=True)

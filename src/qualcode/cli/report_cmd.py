@@ -101,6 +101,13 @@ from qualcode.report import AUTO_COMPARE, DEFAULT_MAX_QUOTES, REPORT_FORMATS
 )
 @click.option("--title", default="", help="Title of the report set [default: the codebook's name].")
 @click.option(
+    "--lang",
+    "language",
+    type=click.Choice(["nl", "en"]),
+    default=None,
+    help="Language of the pages [default: the codebook's language].",
+)
+@click.option(
     "--workers",
     type=click.IntRange(min=1),
     default=None,
@@ -122,6 +129,7 @@ def report_command(
     anonymise: bool,
     names: str,
     title: str,
+    language: str | None,
     workers: int | None,
     quiet: bool,
 ) -> None:
@@ -180,6 +188,7 @@ def report_command(
         anonymise=anonymise,
         names=[n for n in names.split(";") if n.strip()],
         title=title,
+        language=language,
         workers=workers,
         autocode_progress=autocode_bar,
         progress=report_bar,

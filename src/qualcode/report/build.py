@@ -188,6 +188,7 @@ def build_report(
     anonymise: bool = False,
     names: Iterable[str] = (),
     title: str = "",
+    language: str | None = None,
     progress: Callable[[Sequence[Step]], Iterable[Step]] | None = None,
     workers: int | None = None,
     inputs: Iterable[str | Path] = (),
@@ -204,7 +205,8 @@ def build_report(
     are compared. Each report shows the *max_quotes* best-scored quotes per
     code and valence (0: all); ``quotes.csv`` has every quote. *anonymise*
     replaces the respondents' names (the ``name`` column) and *names* by
-    placeholders in quotes and tables. *progress* wraps the list of steps (a
+    placeholders in quotes and tables. *language* (``nl`` or ``en``) sets the
+    language of the pages (default: the codebook's). *progress* wraps the list of steps (a
     progress bar). The figures are drawn by *workers* processes (default: one
     per core, at most 4). No file is written over one of *inputs* (the files the
     report is made from), nor over anything but a regular file. *memos* (the
@@ -225,7 +227,12 @@ def build_report(
     anonymiser = Anonymiser.for_corpus(analysis.corpus, names=names) if anonymise else Anonymiser()
     codebook = analysis.codebook
     plan = ReportPlan(
-        analysis, compare=compare, max_quotes=max_quotes, anonymiser=anonymiser, title=title
+        analysis,
+        compare=compare,
+        max_quotes=max_quotes,
+        anonymiser=anonymiser,
+        title=title,
+        language=language,
     )
     jobs = plan.figures()
     out = Path(out)

@@ -11,15 +11,25 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
 from qualcode import plots
-from qualcode.analysis import Analysis, quotes_of
+from qualcode.analysis import Analysis, quote_frame, quotes_of
 from qualcode.analysis.frequencies import MIXED, NONE
 from qualcode.codebook.model import Code
 from qualcode.report.anonymise import Anonymiser
-from qualcode.report.model import FigureRef, QuoteGroup, ReportContent, Table, VariableSection
+from qualcode.report.i18n import strings
+from qualcode.report.model import (
+    FigureRef,
+    QuoteGroup,
+    QuoteMarks,
+    ReportContent,
+    Table,
+    VariableSection,
+)
+from qualcode.report.passages import passage_frame
 
 __all__ = ["FigureJob", "ReportPlan", "valence_category"]
 
@@ -34,14 +44,6 @@ def valence_category(valence: str) -> str:
     return MIXED if ";" in valence else valence
 
 
-def _n_of(n: int, total: int) -> str:
-    return f"{n} of {total}"
-
-
-def _pct(n: int, total: int) -> str:
-    return f"{n} of {total} ({round(100 * n / total) if total else 0}%)"
-
-
 def _slug(text: str) -> str:
     return "".join(ch if ch.isalnum() else "_" for ch in text).strip("_") or "group"
 
@@ -51,7 +53,8 @@ class ReportPlan:
 
     *compare* names a respondent attribute whose groups are compared;
     *max_quotes* caps the quotes shown per code and valence (0: all);
-    *anonymiser* replaces names in quotes and tables.
+    *anonymiser* replaces names in quotes and tables; *language* (``nl``, ``en``)
+    overrides the codebook's language for the interface strings.
     """
 
     def __init__(
@@ -62,13 +65,15 @@ class ReportPlan:
         max_quotes: int = 25,
         anonymiser: Anonymiser | None = None,
         title: str = "",
+        language: str | None = None,
     ) -> None:
         self.a = analysis
         self.cb = analysis.codebook
+        self.s = strings(language or self.cb.language, strict=language is not None)
         self.compare_by = compare
         self.max_quotes = max_quotes
         self.anonymiser = anonymiser or Anonymiser()
-        self.title = title or f"{analysis.codebook.name}: coded interviews"
+        self.title = title or self.s("default_title", name=analysis.codebook.name)
         self.valence = list(self.cb.valence_codes())
         self.variables = list(self.cb.variables())
         self.n_resp = analysis.respondents
@@ -85,28 +90,21 @@ class ReportPlan:
     def variable_figures(self, variable: Code) -> tuple[FigureRef, ...]:
         """The figures of one variable's report."""
         return (
-            FigureRef(
-                f"{variable.id}_codes",
-                f"{variable.name}: organisations raising "
-                "each code, and the valence of its coded segments",
-            ),
+            FigureRef(f"{variable.id}_codes", self.s("fig_variable_codes", name=variable.name)),
         )
 
     def overview_figures(self) -> tuple[FigureRef, ...]:
         """The figures of the overview page."""
         refs = [
-            FigureRef(
-                "variables",
-                "Organisations raising each variable, and the valence of its coded segments",
-            ),
-            FigureRef("variables_by_organisation", "Coded segments: variable x organisation"),
-            FigureRef("cooccurrence", "Segments coded with both variables"),
+            FigureRef("variables", self.s("fig_variables")),
+            FigureRef("variables_by_organisation", self.s("fig_by_organisation")),
+            FigureRef("cooccurrence", self.s("fig_cooccurrence")),
         ]
         if self.compared is not None:
             refs.append(
                 FigureRef(
                     f"compare_{_slug(str(self.compare_by))}",
-                    f"Share of organisations raising each variable, by {self.compare_by}",
+                    self.s("fig_compare", attribute=self.compare_by),
                 )
             )
         return tuple(refs)
@@ -162,7 +160,13 @@ class ReportPlan:
 
     def valence_headers(self) -> list[tuple[str, str]]:
         """(key, header) of the valence columns: each valence code, then mixed and none."""
-        return [(v.id, v.name) for v in self.valence] + [(MIXED, "Mixed"), (NONE, "No valence")]
+        return [(v.id, v.name) for v in self.valence] + [
+            (MIXED, self.s("mixed")),
+            (NONE, self.s("no_valence")),
+        ]
+
+    def _n_of(self, n: int, total: int) -> str:
+        return self.s("n_of", n=n, total=total)
 
     def code_rows(self, codes: list[Code]) -> pd.DataFrame:
         """Segments, respondents, organisations and valence of each code."""
@@ -170,12 +174,12 @@ class ReportPlan:
         top = self.cb.depth(codes[0].id) if codes else 0
         for code in codes:
             f = self.freq.loc[code.id]
+            s = self.s
             row: dict[str, object] = {
-                "Code": "    " * (self.cb.depth(code.id) - top) + code.name,
-                "Id": code.id,
-                "Segments": int(f["segments"]),
-                "Respondents": _n_of(int(f["respondents"]), self.n_resp),
-                "Organisations": _n_of(int(f["organisations"]), self.n_orgs),
+                s("code"): "    " * (self.cb.depth(code.id) - top) + code.name,
+                s("coded_segments"): int(f["segments"]),
+                s("respondents"): self._n_of(int(f["respondents"]), self.n_resp),
+                s("organisations"): self._n_of(int(f["organisations"]), self.n_orgs),
             }
             if self.valence:
                 for key, header in self.valence_headers():
@@ -187,34 +191,50 @@ class ReportPlan:
         """The group comparison of *ids*, or None without a comparison attribute."""
         if self.compared is None:
             return None
+        s = self.s
         table = self.compared.loc[ids]
-        out = pd.DataFrame({"Code": [self.cb.get(i).name for i in ids]})
+        out = pd.DataFrame({s("code"): [self.cb.get(i).name for i in ids]})
         for group in table.columns.get_level_values(0).unique():
             orgs = table[(group, "organisations")].astype(int)
             of = table[(group, "of")].astype(int)
-            out[f"{group}: organisations"] = [_pct(n, t) for n, t in zip(orgs, of, strict=True)]
-            out[f"{group}: segments per respondent"] = table[(group, "per_respondent")].to_numpy()
+            out[s("group_organisations", group=group)] = [
+                s("pct", n=n, total=t, p=round(100 * n / t) if t else 0)
+                for n, t in zip(orgs, of, strict=True)
+            ]
+            out[s("group_per_respondent", group=group)] = table[
+                (group, "per_respondent")
+            ].to_numpy()
         sizes = self.a.group_sizes(str(self.compare_by))
         groups = "; ".join(
-            f"{g}: {int(r.organisations)} organisations, {int(r.respondents)} respondents"
+            s(
+                "group_size",
+                group=g,
+                organisations=int(r.organisations),
+                respondents=int(r.respondents),
+            )
             for g, r in sizes.iterrows()
         )
-        return Table(f"Compared by {self.compare_by}", out, note=f"Groups: {groups}.")
+        return Table(
+            s("compared_by", attribute=self.compare_by), out, note=s("groups_note", groups=groups)
+        )
 
     def summary(self, code: Code) -> str:
         """One sentence: how widely *code* was raised, and with what valence."""
-        f = self.freq.loc[code.id]
-        text = (
-            f"Raised in {int(f['segments'])} coded segments ({self.a.unit}s) by "
-            f"{_n_of(int(f['respondents']), self.n_resp)} respondents from "
-            f"{_n_of(int(f['organisations']), self.n_orgs)} organisations."
+        s, f = self.s, self.freq.loc[code.id]
+        segments = int(f["segments"])
+        text = s(
+            "summary",
+            segments=s("summary_segments", n=segments),
+            units=s.units(self.a.unit, segments),
+            respondents=s("summary_respondents", count=int(f["respondents"]), n=self.n_resp),
+            organisations=s("summary_organisations", count=int(f["organisations"]), n=self.n_orgs),
         )
-        if self.valence and int(f["segments"]):
+        if self.valence and segments:
             parts = [
                 f"{header.lower()} {int(self.split.loc[code.id, key])}"
                 for key, header in self.valence_headers()
             ]
-            text += " Valence of these segments: " + ", ".join(parts) + "."
+            text += s("summary_valence", parts=", ".join(parts))
         return text
 
     def corpus_table(self) -> Table:
@@ -222,27 +242,28 @@ class ReportPlan:
         a = self.a
         segments = a.segments.groupby("file").size()
         coded = a.segment_codes.drop_duplicates(["file", "segment"]).groupby("file").size()
+        s = self.s
         rows = []
         for t in a.corpus.transcripts:
             row: dict[str, object] = {
-                "File": t.file,
-                "Respondent": t.respondent,
-                "Organisation": t.organisation,
+                s("file"): t.file,
+                s("respondent"): t.respondent,
+                s("organisation"): t.organisation,
             }
             if self.compare_by is not None:
                 row[self.compare_by] = t.attributes.get(self.compare_by, "")
             row.update(
                 {
-                    "Words": self.words[t.file],
-                    "Segments": int(segments.get(t.file, 0)),
-                    "Coded segments": int(coded.get(t.file, 0)),
+                    s("words"): self.words[t.file],
+                    s("segments"): int(segments.get(t.file, 0)),
+                    s("coded_segments"): int(coded.get(t.file, 0)),
                 }
             )
             rows.append(row)
         frame = pd.DataFrame(rows)
         if self.anonymiser and len(frame):
-            frame = self.anonymiser.frame(frame, ["Respondent"])
-        return Table("Transcripts", frame, note=f"Segments: respondent {a.unit}s.")
+            frame = self.anonymiser.frame(frame, [s("respondent")])
+        return Table(s("transcripts"), frame, note=s("corpus_note", units=s.units(a.unit)))
 
     def notes(self) -> list[str]:
         """Problems the reader must know about: unreadable files, unattributed transcripts."""
@@ -251,71 +272,120 @@ class ReportPlan:
         unattributed = [t.file for t in a.corpus.transcripts if not t.organisation]
         if unattributed:
             notes.append(
-                f"{len(unattributed)} transcripts have no organisation (add them to the "
-                f"respondents table): {', '.join(unattributed[:10])}"
+                self.s("unattributed", n=len(unattributed), files=", ".join(unattributed[:10]))
             )
         return notes
 
     def facts(self) -> list[tuple[str, str]]:
         """The corpus and coding in figures, for the top of the overview."""
-        a = self.a
+        a, s = self.a, self.s
         coders = sorted({c for c in a.codings["coder"].unique() if c})
         cb = self.cb
+        coded = a.segment_codes.drop_duplicates(["file", "segment"]).shape[0]
+        codings = str(len(a.codings))
         return [
-            ("Transcripts", str(len(a.corpus))),
-            ("Respondents", str(self.n_resp)),
-            ("Organisations", str(self.n_orgs)),
-            ("Words", f"{sum(self.words.values()):,}"),
-            (f"Respondent {a.unit}s", str(len(a.segments))),
-            ("Coded segments", str(a.segment_codes.drop_duplicates(["file", "segment"]).shape[0])),
-            ("Codings", f"{len(a.codings)}" + (f" by {', '.join(coders)}" if coders else "")),
-            ("Codebook", f"{cb.name}" + (f" {cb.version}" if cb.version else "")),
+            (s("transcripts"), str(len(a.corpus))),
+            (s("respondents"), str(self.n_resp)),
+            (s("organisations"), str(self.n_orgs)),
+            (s("words"), f"{sum(self.words.values()):,}"),
+            (s("respondent_units", units=s.units(a.unit)), str(len(a.segments))),
+            (s("coded_segments"), str(coded)),
+            (
+                s("codings"),
+                s("by_coders", n=codings, coders=", ".join(coders)) if coders else codings,
+            ),
+            (s("codebook"), f"{cb.name}" + (f" {cb.version}" if cb.version else "")),
         ]
 
     # -- quotes and sections --------------------------------------------------------------
 
+    def coded_segments(self) -> pd.DataFrame:
+        """Each segment coded with a variable: ``variable``, ``file``, ``start``, ``end``, and
+        ``category``, its valence as the tables count it (a valence id, mixed or none)."""
+        ids = {v.id for v in self.variables}
+        rows = self.a.segment_codes
+        marks = rows[rows["code"].isin([v.id for v in self.valence])]
+        several = marks.duplicated(["file", "segment"], keep=False).to_numpy()
+        marks = marks.assign(category=np.where(several, MIXED, marks["code"].to_numpy()))
+        marks = marks.drop_duplicates(["file", "segment"])[["file", "segment", "category"]]
+        rows = rows[rows["variable"].isin(ids)].drop_duplicates(["file", "segment", "variable"])
+        rows = rows.merge(marks, on=["file", "segment"], how="left").fillna({"category": NONE})
+        return rows.merge(self.a.segments, on=["file", "segment"])[
+            ["variable", "file", "start", "end", "category"]
+        ]
+
+    def marks(self, row: pd.Series) -> QuoteMarks:
+        """What to show on a passage besides its text: its codes and valence, its size."""
+        tags = [(self.cb.get(c).name, "code") for c in row["tags"]]
+        category = row["category"]
+        valence = (
+            [v.id for v in self.valence]
+            if category == MIXED
+            else [category]
+            if category != NONE
+            else []
+        )
+        tags += [(self.cb.get(v).name, "valence") for v in valence]
+        return QuoteMarks(tuple(tags), int(row["segments"]))
+
     def quote_groups(
-        self, codes: list[Code], shown: pd.DataFrame, totals: pd.Series
+        self, variable: Code, passages: pd.DataFrame, code_quotes: pd.DataFrame, coded: pd.DataFrame
     ) -> tuple[QuoteGroup, ...]:
-        """The shown quotes of *codes*, grouped by code, then valence."""
+        """The passages of *variable*, each once, grouped by valence, best scored first."""
         labels = dict(self.valence_headers())
         if len(self.valence) > 1:
-            labels[MIXED] = "Mixed (" + " and ".join(v.name for v in self.valence) + ")"
-        by_key = dict(iter(shown.groupby(["code", "category"], sort=False)))
+            labels[MIXED] = self.s("mixed_of", names=" / ".join(v.name for v in self.valence))
+        frame = passage_frame(passages, code_quotes, coded, self.cb, fallback=valence_category)
+        frame = frame.sort_values(
+            ["score", "file", "start"], ascending=[False, True, True], kind="stable"
+        )
         groups = []
-        for code in codes:
-            for key, label in labels.items():
-                rows = by_key.get((code.id, key))
-                if rows is None:
-                    continue
-                found = quotes_of(rows)
-                if self.anonymiser:
-                    found = [replace(q, text=self.anonymiser.apply(q.text)) for q in found]
-                groups.append(
-                    QuoteGroup(
-                        code,
-                        key,
-                        label,
-                        tuple(found),
-                        int(totals[(code.id, key)]),
-                        self.colours.get(key, plots.NONE_COLOUR),
-                    )
+        for key, label in labels.items():
+            rows = frame[frame["category"] == key]
+            if rows.empty:
+                continue
+            shown = rows.head(self.max_quotes) if self.max_quotes else rows
+            found = quotes_of(shown)
+            if self.anonymiser:
+                found = [replace(q, text=self.anonymiser.apply(q.text)) for q in found]
+            groups.append(
+                QuoteGroup(
+                    variable,
+                    key,
+                    label,
+                    tuple(found),
+                    len(rows),
+                    self.colours.get(key, plots.NONE_COLOUR),
+                    tuple(self.marks(r) for _, r in shown.iterrows()),
+                    int(rows["segments"].sum()),
                 )
+            )
         return tuple(groups)
 
-    def section(self, variable: Code, shown: pd.DataFrame, totals: pd.Series) -> VariableSection:
+    def section(
+        self,
+        variable: Code,
+        passages: pd.DataFrame,
+        code_quotes: pd.DataFrame,
+        coded: pd.DataFrame,
+    ) -> VariableSection:
         """The report of one variable."""
+        s = self.s
         codes = list(self.cb.descendants(variable.id))
         ids = [c.id for c in codes]
-        tables = [Table("Codes", self.code_rows(codes))]
+        tables = [
+            Table(
+                s("codes"), self.code_rows(codes), note=s("codes_note", units=s.units(self.a.unit))
+            )
+        ]
         org_table = self.by_org.loc[ids].T
         org_table.columns = [self.cb.get(i).name for i in ids]
-        org_table = org_table.rename_axis("Organisation").reset_index()
+        org_table = org_table.rename_axis(s("organisation")).reset_index()
         tables.append(
             Table(
-                "Coded segments by organisation",
+                s("by_organisation"),
                 org_table,
-                note=f"The {variable.name} column counts every segment with any of its codes once.",
+                note=s("variable_column_note", name=variable.name),
             )
         )
         compared = self.comparison(ids)
@@ -326,24 +396,31 @@ class ReportPlan:
             self.summary(variable),
             tuple(tables),
             self.variable_figures(variable),
-            self.quote_groups(codes, shown, totals),
+            self.quote_groups(variable, passages, code_quotes, coded),
         )
 
     def content(self, quotes: pd.DataFrame) -> ReportContent:
         """The report content, given every quote of the variables' codes (``quote_frame``)."""
-        ranked = quotes.assign(category=quotes["valence"].map(valence_category)).sort_values(
-            ["score", "file", "start"], ascending=[False, True, True], kind="stable"
+        valence = {c.id for c in self.cb.valence_codes()}
+        passages = quote_frame(
+            self.a.codings,
+            self.a.corpus,
+            self.cb,
+            codes=[c.id for c in self.cb.codes if c.id not in valence],
+            group="variable",
         )
-        totals = ranked.groupby(["code", "category"]).size()
-        shown = (
-            ranked.groupby(["code", "category"], sort=False).head(self.max_quotes)
-            if self.max_quotes
-            else ranked
-        )
-        per_variable = dict(iter(shown.groupby("variable", sort=False)))
-        empty = shown.iloc[:0]
+        coded = self.coded_segments()
+        by_variable = {
+            name: dict(iter(frame.groupby("variable", sort=False)))
+            for name, frame in (("passages", passages), ("quotes", quotes), ("coded", coded))
+        }
+        empty = {"passages": passages.iloc[:0], "quotes": quotes.iloc[:0], "coded": coded.iloc[:0]}
+
+        def part(name: str, variable: str) -> pd.DataFrame:
+            return by_variable[name].get(variable, empty[name])
+
         ids = [v.id for v in self.variables]
-        tables = [Table("Variables", self.code_rows(self.variables), links=tuple(ids))]
+        tables = [Table(self.s("variables"), self.code_rows(self.variables), links=tuple(ids))]
         compared = self.comparison(ids)
         if compared is not None:
             tables.append(compared)
@@ -354,9 +431,10 @@ class ReportPlan:
             figures=self.overview_figures(),
             corpus=self.corpus_table(),
             sections=tuple(
-                self.section(v, per_variable.get(v.id, empty), totals) for v in self.variables
+                self.section(v, part("passages", v.id), part("quotes", v.id), part("coded", v.id))
+                for v in self.variables
             ),
             notes=tuple(self.notes()),
             max_quotes=self.max_quotes,
-            language=self.cb.language,
+            language=self.s.language,
         )

@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from qualcode.report.i18n import Strings, strings
 from qualcode.report.memos import memos_html
 from qualcode.report.model import (
     FigureRef,
     QuoteGroup,
+    QuoteMarks,
     ReportContent,
     Table,
     VariableSection,
@@ -41,7 +43,8 @@ def _page(title: str, body: str, nav: str, language: str) -> str:
 
 
 def _nav(content: ReportContent, current: str) -> str:
-    links = [("index", "Overview")] + [(s.file_stem, s.code.name) for s in content.sections]
+    overview = strings(content.language)("overview")
+    links = [("index", overview)] + [(s.file_stem, s.code.name) for s in content.sections]
     out = []
     for stem, label in links:
         css = ' class="current"' if stem == current else ""
@@ -88,56 +91,74 @@ def _figure(ref: FigureRef) -> str:
     )
 
 
-def _quote_group(group: QuoteGroup) -> str:
-    shown = len(group.quotes)
-    count = f"{group.total} quote{'s' * (group.total != 1)}"
-    if shown < group.total:
-        count += f"; the {shown} best scored shown, all in quotes.csv"
-    out = [f'<h4>{escape(group.label)} <span class="muted">({escape(count)})</span></h4>\n']
-    for q in group.quotes:
-        organisation = q.organisation or "organisation unknown"
+def _group_count(group: QuoteGroup, s: Strings) -> str:
+    """``4 quotes from 5 coded segments; the 3 best scored shown ...``."""
+    count = s("quotes_count", n=group.total)
+    if group.marks:
+        count += " " + s("from_segments", n=group.segments)
+    if len(group.quotes) < group.total:
+        count += "; " + s("best_shown", shown=len(group.quotes))
+    return count
+
+
+def _tags(marks: QuoteMarks) -> str:
+    return "".join(f'<span class="tag {kind}">{escape(name)}</span>' for name, kind in marks.tags)
+
+
+def _quote_group(group: QuoteGroup, s: Strings) -> str:
+    out = [
+        f'<h3 class="group">{escape(group.label)} '
+        f'<span class="muted">({escape(_group_count(group, s))})</span></h3>\n'
+    ]
+    marks = group.marks or tuple(QuoteMarks() for _ in group.quotes)
+    for q, mark in zip(group.quotes, marks, strict=True):
+        organisation = q.organisation or s("no_organisation")
+        where = escape(f"{q.file}, {s('characters', start=q.start, end=q.end)}")
+        if mark.link:
+            where = f'<a href="{escape(mark.link)}">{where}</a>'
         out.append(
             f'<blockquote class="quote" style="border-left-color: {escape(group.colour)}">'
             f"<p>{escape(q.text)}</p>"
-            f"<footer>{escape(organisation)}{escape(time_note(q))} &middot; {escape(q.file)}, "
-            "characters "
-            f"{q.start}&ndash;{q.end} &middot; score {q.score:g}</footer></blockquote>\n"
+            f'<footer><span class="tags">{_tags(mark)}</span>'
+            f"{escape(organisation)}{escape(time_note(q))} &middot; {where} &middot; "
+            f"{escape(s('score', score=f'{q.score:g}'))}</footer></blockquote>\n"
         )
     return "".join(out)
 
 
 def render_section(content: ReportContent, section: VariableSection) -> str:
     """The HTML page of one variable."""
+    s = strings(content.language)
     code = section.code
     parts = [
         f'<h1>{escape(code.name)} <span class="id">{escape(code.id)}</span></h1>\n',
         f'<p class="definition">{escape(code.description)}</p>\n',
     ]
-    for label, items in (("Include", code.include), ("Exclude", code.exclude)):
+    for label, items in ((s("include"), code.include), (s("exclude"), code.exclude)):
         if items:
             parts.append(
-                f'<p class="note"><strong>{label}:</strong> '
+                f'<p class="note"><strong>{escape(label)}:</strong> '
                 + "; ".join(escape(i) for i in items)
                 + "</p>\n"
             )
     parts.append(f'<p class="summary">{escape(section.summary)}</p>\n')
-    parts.append("<h2>Frequencies</h2>\n")
+    parts.append(f"<h2>{escape(s('frequencies'))}</h2>\n")
     parts.extend(render_table(t) for t in section.tables)
     parts.extend(_figure(f) for f in section.figures)
-    parts.append("<h2>Quotes</h2>\n")
+    parts.append(f"<h2>{escape(s('quotes_heading'))}</h2>\n")
     if not section.quote_groups:
-        parts.append('<p class="muted">No passage was coded with this variable.</p>\n')
+        parts.append(f'<p class="muted">{escape(s("no_passage"))}</p>\n')
     current = ""
     for group in section.quote_groups:
         if group.code.id != current:
             current = group.code.id
-            parts.append(
-                f'<h3>{escape(group.code.name)} <span class="id">'
-                f"{escape(group.code.id)}</span></h3>\n"
-            )
-            if group.code.id != code.id:
-                parts.append(f'<p class="definition">{escape(group.code.description)}</p>\n')
-        parts.append(_quote_group(group))
+            if group.code.id != code.id:  # groups of another code than the page's variable
+                parts.append(
+                    f'<h3>{escape(group.code.name)} <span class="id">'
+                    f"{escape(group.code.id)}</span></h3>\n"
+                    f'<p class="definition">{escape(group.code.description)}</p>\n'
+                )
+        parts.append(_quote_group(group, s))
     parts.append(memos_html(section.memos))
     return _page(
         f"{code.name} - {content.title}",
@@ -158,7 +179,8 @@ def render_index(content: ReportContent) -> str:
             + "".join(f"<li>{escape(n)}</li>\n" for n in content.notes)
             + "</ul>\n"
         )
-    parts.append("<h2>Variables</h2>\n<p>One report per variable: ")
+    s = strings(content.language)
+    parts.append(f"<h2>{escape(s('variables'))}</h2>\n<p>{escape(s('one_report'))}")
     parts.append(
         ", ".join(
             f'<a href="{escape(s.file_stem)}.html">{escape(s.code.name)}</a>'
@@ -166,14 +188,15 @@ def render_index(content: ReportContent) -> str:
         )
     )
     parts.append(
-        '. Data: <a href="frequencies.csv">frequencies.csv</a>, '
+        f". {escape(s('data_files'))}"
+        '<a href="frequencies.csv">frequencies.csv</a>, '
         '<a href="quotes.csv">quotes.csv</a>.</p>\n'
     )
     if content.memos:
         parts.append(f'<p><a href="memos.html">Memos</a> ({len(content.memos)}).</p>\n')
     parts.extend(render_table(t) for t in content.tables)
     parts.extend(_figure(f) for f in content.figures)
-    parts.append("<h2>Corpus</h2>\n")
+    parts.append(f"<h2>{escape(s('corpus'))}</h2>\n")
     parts.append(render_table(content.corpus))
     return _page(content.title, "".join(parts), _nav(content, "index"), content.language)
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from qualcode.report.i18n import Strings, strings
 from qualcode.report.memos import memos_markdown
 from qualcode.report.model import (
     FigureRef,
     QuoteGroup,
+    QuoteMarks,
     ReportContent,
     Table,
     VariableSection,
@@ -73,41 +75,47 @@ def _blockquote(text: str) -> str:
     return "\n".join("> " + _line(line) if line else ">" for line in text.split("\n"))
 
 
-def _quote_group(group: QuoteGroup) -> str:
-    count = f"{group.total} quote{'s' * (group.total != 1)}"
+def _quote_group(group: QuoteGroup, s: Strings) -> str:
+    count = s("quotes_count", n=group.total)
+    if group.marks:
+        count += " " + s("from_segments", n=group.segments)
     if len(group.quotes) < group.total:
-        count += f"; the {len(group.quotes)} best scored shown, all in quotes.csv"
-    out = [f"#### {md_escape(group.label)} ({count})\n\n"]
-    for q in group.quotes:
-        organisation = q.organisation or "organisation unknown"
+        count += "; " + s("best_shown", shown=len(group.quotes))
+    out = [f"### {md_escape(group.label)} ({md_escape(count)})\n\n"]
+    marks = group.marks or tuple(QuoteMarks() for _ in group.quotes)
+    for q, mark in zip(group.quotes, marks, strict=True):
+        organisation = q.organisation or s("no_organisation")
+        tags = " ".join(f"`{name}`" for name, _ in mark.tags)
+        where = md_escape(f"{q.file}, {s('characters', start=q.start, end=q.end)}")
+        if mark.link:
+            where = f"[{where}]({mark.link})"
         out.append(
             f"{_blockquote(q.text)}\n>\n> — *{md_escape(organisation)}*{time_note(q)} "
-            f"({md_escape(q.file)}, characters {q.start}–{q.end}, score {q.score:g})\n\n"
+            f"({where}, {s('score', score=f'{q.score:g}')})"
+            + (f"  \n> {tags}" if tags else "")
+            + "\n\n"
         )
     return "".join(out)
 
 
 def render_section_md(content: ReportContent, section: VariableSection) -> str:
     """The Markdown report of one variable."""
+    s = strings(content.language)
     code = section.code
     parts = [f"# {md_escape(code.name)} ({code.id})\n\n", f"*{md_escape(code.description)}*\n\n"]
-    for label, items in (("Include", code.include), ("Exclude", code.exclude)):
+    for label, items in ((s("include"), code.include), (s("exclude"), code.exclude)):
         if items:
             parts.append(f"**{label}:** " + "; ".join(md_escape(i) for i in items) + "\n\n")
-    parts.append(f"{md_escape(section.summary)}\n\n## Frequencies\n\n")
+    parts.append(f"{md_escape(section.summary)}\n\n## {s('frequencies')}\n\n")
     parts.extend(render_table_md(t) for t in section.tables)
     parts.extend(_figure(f) for f in section.figures)
-    parts.append("## Quotes\n\n")
+    parts.append(f"## {s('quotes_heading')}\n\n")
     if not section.quote_groups:
-        parts.append("No passage was coded with this variable.\n\n")
-    current = ""
+        parts.append(f"{s('no_passage')}\n\n")
     for group in section.quote_groups:
-        if group.code.id != current:
-            current = group.code.id
-            parts.append(f"### {md_escape(group.code.name)} ({group.code.id})\n\n")
-        parts.append(_quote_group(group))
+        parts.append(_quote_group(group, s))
     parts.append(memos_markdown(section.memos))
-    parts.append("[Overview](index.md)\n")
+    parts.append(f"[{s('overview')}](index.md)\n")
     return "".join(parts)
 
 
@@ -117,10 +125,11 @@ def render_index_md(content: ReportContent) -> str:
     parts.extend(f"- **{md_escape(k)}:** {md_escape(v)}\n" for k, v in content.facts)
     parts.append("\n")
     parts.extend(f"> {md_escape(n)}\n\n" for n in content.notes)
-    parts.append("## Variables\n\n")
+    s = strings(content.language)
+    parts.append(f"## {s('variables')}\n\n")
     parts.extend(render_table_md(t) for t in content.tables)
     parts.extend(_figure(f) for f in content.figures)
-    parts.append("## Corpus\n\n")
+    parts.append(f"## {s('corpus')}\n\n")
     parts.append(render_table_md(content.corpus))
     if content.memos:
         parts.append(f"\n[Memos](memos.md) ({len(content.memos)})\n")

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FigureRef",
     "QuoteGroup",
+    "QuoteMarks",
     "ReportContent",
     "ReportSet",
     "Table",
@@ -61,8 +62,27 @@ class Table:
 
 
 @dataclass(frozen=True)
+class QuoteMarks:
+    """What a report shows on a quote besides its text.
+
+    ``tags``: (name, kind) of each code it carries, kind ``code`` or ``valence``;
+    ``segments``: the coded segments it joins; ``unreviewed``: it rests on a
+    machine coding nobody has reviewed; ``link``: its place in the transcript view.
+    """
+
+    tags: tuple[tuple[str, str], ...] = ()
+    segments: int = 1
+    unreviewed: bool = False
+    link: str = ""
+
+
+@dataclass(frozen=True)
 class QuoteGroup:
-    """The quotes of one code with one valence, best first; ``total`` counts the unshown too."""
+    """The quotes of one code with one valence, best first; ``total`` counts the unshown too.
+
+    ``marks`` (when given) runs parallel to ``quotes``; ``segments`` counts the
+    coded segments of all ``total`` quotes.
+    """
 
     code: Code
     valence: str
@@ -70,6 +90,8 @@ class QuoteGroup:
     quotes: tuple[Quote, ...]
     total: int
     colour: str = "#d8dce3"
+    marks: tuple[QuoteMarks, ...] = ()
+    segments: int = 0
 
 
 @dataclass(frozen=True)

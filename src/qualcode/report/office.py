@@ -11,8 +11,9 @@ from typing import Any
 import pandas as pd
 
 from qualcode.errors import DependencyError
+from qualcode.report.i18n import strings
 from qualcode.report.memos import add_memos_docx
-from qualcode.report.model import ReportContent, Table, VariableSection, time_note
+from qualcode.report.model import QuoteMarks, ReportContent, Table, VariableSection, time_note
 
 __all__ = ["XLSX_NAME", "require", "write_docx", "write_xlsx"]
 
@@ -72,31 +73,32 @@ def _docx_section(content: ReportContent, section: VariableSection, folder: Path
     document.add_heading(f"{code.name} ({code.id})", level=1)
     _italic(document, code.description)
     document.add_paragraph(section.summary)
-    document.add_heading("Frequencies", level=2)
+    s = strings(content.language)
+    document.add_heading(s("frequencies"), level=2)
     for table in section.tables:
         _docx_table(document, table)
     for ref in section.figures:
         document.add_picture(str(folder / ref.path("png")), width=Cm(16))
         _italic(document, ref.caption)
-    document.add_heading("Quotes", level=2)
-    current = ""
+    document.add_heading(s("quotes_heading"), level=2)
     for group in section.quote_groups:
-        if group.code.id != current:
-            current = group.code.id
-            document.add_heading(f"{group.code.name} ({group.code.id})", level=3)
-        shown = (
-            f"{group.total} quotes"
-            if len(group.quotes) == group.total
-            else f"{group.total} quotes; the {len(group.quotes)} best scored shown"
-        )
-        document.add_heading(f"{group.label} ({shown})", level=4)
-        for q in group.quotes:
+        shown = s("quotes_count", n=group.total)
+        if group.marks:
+            shown += " " + s("from_segments", n=group.segments)
+        if len(group.quotes) < group.total:
+            shown += "; " + s("best_shown", shown=len(group.quotes))
+        document.add_heading(f"{group.label} ({shown})", level=3)
+        marks = group.marks or tuple(QuoteMarks() for _ in group.quotes)
+        for q, mark in zip(group.quotes, marks, strict=True):
             document.add_paragraph(q.text, style="Quote")
             attribution = document.add_paragraph()
-            attribution.add_run(q.organisation or "organisation unknown").italic = True
+            attribution.add_run(q.organisation or s("no_organisation")).italic = True
+            where = s("characters", start=q.start, end=q.end)
             attribution.add_run(
-                f"{time_note(q)} ({q.file}, characters {q.start}-{q.end}, score {q.score:g})"
+                f"{time_note(q)} ({q.file}, {where}, {s('score', score=f'{q.score:g}')})"
             )
+            if mark.tags:
+                attribution.add_run(" · " + ", ".join(name for name, _ in mark.tags))
     add_memos_docx(document, section.memos)
     name = f"{section.file_stem}.docx"
     document.save(str(folder / name))
@@ -146,6 +148,6 @@ def write_xlsx(
         add(table.caption, table.frame)
     for title, frame in sheets.items():
         add(title, frame)
-    add(content.corpus.caption, content.corpus.frame)
+    add("Transcripts", content.corpus.frame)  # sheet names are read by scripts: not translated
     book.save(str(folder / XLSX_NAME))
     return [XLSX_NAME]
