@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from qualcode.analysis import Analysis
-from qualcode.errors import QualcodeError
+from qualcode.errors import ArgumentError
 from qualcode.report import build_report
 from qualcode.report.i18n import strings
 
@@ -113,6 +113,6 @@ def test_strings(key: str, values: dict[str, int], nl: str, en: str) -> None:
 def test_unknown_language() -> None:
     assert strings("de").language == "en"  # a codebook in another language: English pages
     with pytest.raises(
-        QualcodeError, match=r"^no report strings for language 'de'; choose one of: en, nl$"
+        ArgumentError, match=r"^no report strings for language 'de'; choose one of: en, nl$"
     ):
         strings("de", strict=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from qualcode.errors import QualcodeError
+from qualcode.errors import ArgumentError
 
 __all__ = ["LANGUAGES", "Strings", "strings"]
 
@@ -48,13 +48,13 @@ class Strings:
 def strings(language: str, *, strict: bool = False) -> Strings:
     """The strings of *language* (``en`` or ``nl``; a regional tag such as ``nl-BE`` counts).
 
-    Another language falls back to English, or with *strict* raises ``QualcodeError``.
+    Another language falls back to English, or with *strict* raises ``ArgumentError``.
     """
     base = language.lower().split("-")[0].split("_")[0]
     if base not in LANGUAGES:
         if not strict:
             return Strings("en")
-        raise QualcodeError(
+        raise ArgumentError(
             f"no report strings for language {language!r}; choose one of: {', '.join(LANGUAGES)}"
         )
     return Strings(base)
