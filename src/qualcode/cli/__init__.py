@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from qualcode.cli.options import say
 from qualcode.errors import ArgumentError, QualcodeError, QualcodeWarning
 
 __all__ = ["main"]
@@ -29,7 +30,7 @@ class _Group(click.Group):
             try:
                 return super().invoke(ctx)
             except QualcodeError as exc:
-                click.echo(f"error: {exc}{_flag_hint(exc.option)}", err=True)
+                say("error", f"{exc}{_flag_hint(exc.option)}")
                 sys.exit(2 if isinstance(exc, ArgumentError) else 1)
 
 
@@ -58,9 +59,9 @@ def _show_warning(
     message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any
 ) -> None:
     if issubclass(category, QualcodeWarning):
-        click.echo(f"warning: {message}", err=True)
+        say("warning", message)
     else:
-        click.echo(f"warning: {category.__name__}: {message}", err=True)
+        say("warning", f"{category.__name__}: {message}")
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

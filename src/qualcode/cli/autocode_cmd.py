@@ -18,6 +18,7 @@ from qualcode.cli.options import (
     progress,
     quiet_option,
     respondents_option,
+    say,
     transcripts_option,
     unit_option,
 )
@@ -157,7 +158,7 @@ def autocode_command(
     )
     echo_corpus_warnings(corpus.warnings)
     for issue in corpus.errors:
-        click.echo(f"error: {issue.error}", err=True)
+        say("error", issue.error)
     if corpus.errors:
         sys.exit(1)
 

@@ -12,6 +12,7 @@ from qualcode.cli.options import (
     echo_corpus_warnings,
     format_option,
     respondents_option,
+    say,
     transcripts_option,
 )
 from qualcode.corpus import DEFAULT_MAX_BYTES, load_corpus
@@ -57,7 +58,7 @@ def corpus_command(transcripts: str, respondents: str | None, fmt: str, max_mb: 
         click.echo(f"\n{n} transcript{'s' * (n != 1)}, {total} word{'s' * (total != 1)}")
     echo_corpus_warnings(corpus.warnings)
     for issue in corpus.errors:
-        click.echo(f"error: {issue.error}", err=True)
+        say("error", issue.error)
     if corpus.errors:
         sys.exit(1)
 

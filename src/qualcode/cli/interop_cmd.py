@@ -9,7 +9,7 @@ from dataclasses import asdict
 import click
 
 from qualcode.cli import main
-from qualcode.cli.options import format_option
+from qualcode.cli.options import format_option, say
 from qualcode.interop.exchange import (
     Exchange,
     export_codebook,
@@ -97,7 +97,7 @@ def _report(done: Exchange, *, file: str, target: str, fmt: str) -> None:
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     for warning in done.report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        say("warning", warning)
     made_by = f" ({done.origin})" if done.origin else ""
     if done.read is not None:
         click.echo(f"read {file}{made_by}: {done.read.describe()}")

@@ -71,4 +71,11 @@ def echo_corpus_warnings(warnings: Iterable[str]) -> None:
     """Print the corpus *warnings* on stderr, with the command-line way to fix them."""
     for message in warnings:
         hint = " or pass --respondents PATH" if "respondents table" in message else ""
-        click.echo(f"warning: {message}{hint}", err=True)
+        say("warning", f"{message}{hint}")
+
+
+def say(kind: str, message: object) -> None:
+    """Print ``kind: message`` on stderr as one line (a newline in a file name is escaped)."""
+    from qualcode.files.folder import shown
+
+    click.echo(f"{kind}: {shown(str(message))}", err=True)

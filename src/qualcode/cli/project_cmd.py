@@ -14,6 +14,7 @@ from qualcode.cli.options import (
     codebook_option,
     format_option,
     respondents_option,
+    say,
     transcripts_option,
 )
 from qualcode.coding.csvio import write_codings_csv
@@ -79,7 +80,7 @@ def import_command(db: str, codings: str) -> None:
             result = project.import_codings(codings)
         except CodingsRefused as refused:
             for problem in refused.problems:
-                click.echo(f"error: {problem}", err=True)
+                say("error", problem)
             click.echo(f"{len(refused.problems)} refused row(s); nothing was imported", err=True)
             sys.exit(1)
     click.echo(
@@ -199,7 +200,7 @@ def refresh_command(db: str, transcripts: str | None, fmt: str) -> None:
     else:
         _print_refresh(result)
     for problem in result.problems:
-        click.echo(f"warning: {problem} (the stored text was kept)", err=True)
+        say("warning", f"{problem} (the stored text was kept)")
 
 
 @project_group.command("info")

@@ -14,6 +14,7 @@ from qualcode.cli.options import (
     progress,
     quiet_option,
     respondents_option,
+    say,
     transcripts_option,
 )
 from qualcode.errors import QualcodeError
@@ -90,5 +91,5 @@ def check_quotes_command(
 
 def _bad_input(message: str) -> NoReturn:
     """Bad input to check-quotes: one line on stderr, exit status 2 (its documented contract)."""
-    click.echo(f"error: {message}", err=True)
+    say("error", message)
     sys.exit(2)

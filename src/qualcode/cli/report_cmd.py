@@ -14,6 +14,7 @@ from qualcode.cli.options import (
     progress,
     quiet_option,
     respondents_option,
+    say,
     unit_option,
 )
 from qualcode.report import AUTO_COMPARE, DEFAULT_MAX_QUOTES, REPORT_FORMATS
@@ -212,6 +213,6 @@ def report_command(
     click.echo(f"open {report.index}")
     echo_corpus_warnings(run.warnings)
     for issue in run.errors:
-        click.echo(f"error: {issue.error}", err=True)
+        say("error", issue.error)
     if run.errors:
         sys.exit(1)

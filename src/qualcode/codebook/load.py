@@ -6,6 +6,7 @@ on which line the problem is; see ``docs/codebook.md`` for the format.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -42,6 +43,10 @@ CODE_KEYS = (
     "color",
     "patterns",
 )
+#: Deeper YAML nesting than this is refused before it is composed.
+MAX_YAML_DEPTH = 50
+#: A code tree deeper than this is refused (parent chains are walked for cycles).
+MAX_CODE_DEPTH = 20
 PATTERN_KEYS = ("phrase", "near", "within", "weight", "unless", "unless_within")
 
 _ID = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*")
@@ -168,13 +173,40 @@ class _Reader:
             value = float(int(raw)) if integer else float(raw)
         except ValueError:
             raise self.fail(node, f"{key} {raw!r} is not {kind}", code=code) from None
+        if not math.isfinite(value):
+            raise self.fail(node, f"{key} must be a finite number, not {raw}", code=code)
         if value <= 0:
             raise self.fail(node, f"{key} must be above 0, not {raw}", code=code)
         return value
 
     # -- the document ---------------------------------------------------------------------
 
+    def check_nesting(self) -> None:
+        """Refuse YAML nested deeper than ``MAX_YAML_DEPTH`` before it is composed.
+
+        The events are read one by one (no recursion), so a file nested 50,000 deep
+        is refused in one line instead of exhausting the composer's recursion.
+        """
+        depth = 0
+        try:
+            for event in yaml.parse(self.text, Loader=yaml.SafeLoader):
+                if isinstance(event, yaml.CollectionStartEvent):
+                    depth += 1
+                    if depth > MAX_YAML_DEPTH:
+                        mark = event.start_mark
+                        line = f", line {mark.line + 1}" if mark is not None else ""
+                        raise CodebookError(
+                            f"{self.file}{line}: lists and mappings "
+                            f"nest more than {MAX_YAML_DEPTH} deep; a codebook needs a few "
+                            "levels (codes: - id: ... patterns: - ...), see docs/codebook.md"
+                        )
+                elif isinstance(event, yaml.CollectionEndEvent):
+                    depth -= 1
+        except yaml.YAMLError:
+            return  # composing says what is wrong, with its line
+
     def read(self) -> Codebook:
+        self.check_nesting()
         try:
             root = yaml.compose(self.text, Loader=yaml.SafeLoader)
         except yaml.MarkedYAMLError as exc:
@@ -330,6 +362,13 @@ class _Reader:
             chain = [r.id]
             current = parents[r.id]
             while current is not None:
+                if len(chain) > MAX_CODE_DEPTH:
+                    raise self.fail(
+                        r.fields["parent"],
+                        f"codes nest more than {MAX_CODE_DEPTH} levels deep above {r.id}; "
+                        "a code tree needs a few levels, give some codes a higher parent",
+                        code=r.id,
+                    )
                 if current in chain:
                     cycle = " -> ".join([*chain[chain.index(current) :], current])
                     raise self.fail(

@@ -23,6 +23,7 @@ __all__ = [
     "READERS",
     "RawDocument",
     "QualcodeWarning",
+    "decode_text",
     "open_package",
     "read_document",
 ]
@@ -62,33 +63,67 @@ class RawDocument:
 def _read_bytes(path: Path) -> bytes:
     with open_regular(path, CorpusError) as handle:  # a FIFO or device is refused, unread
         data = handle.read()
-    if not data.strip(b"\xef\xbb\xbf \t\r\n"):
+    if not data.strip(b"\xef\xbb\xbf\xff\xfe \t\r\n") or data in (b"\xff\xfe", b"\xfe\xff"):
         raise CorpusError(
             f"{path.name}: the file is empty; add the interview text or remove the file"
         )
     return data
 
 
+_CONTROL_BYTES = tuple(c for c in range(32) if c not in (9, 10, 12, 13))
+
+
+def decode_text(
+    name: str, data: bytes, *, fix: str = "save the interview as plain text (UTF-8) or .docx"
+) -> str:
+    """The text of the file *name* from its bytes *data*: one line of ``CorpusError`` if binary.
+
+    UTF-16 with a byte-order mark and UTF-8 (with or without one) are read as they
+    are; anything else as Windows-1252 (cp1252) with a warning. A NUL character
+    anywhere means the file is binary or damaged and is refused; the message ends
+    with *fix*.
+    """
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise CorpusError(
+                f"{name}: starts like UTF-16 text but is damaged; save it again as UTF-8"
+            ) from None
+        text = text.lstrip("\ufeff")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            controls = sum(data.count(bytes([c])) for c in _CONTROL_BYTES)
+            if controls > len(data) // 100:  # text has next to none; random bytes one in eight
+                raise CorpusError(
+                    f"{name}: looks like a binary file, not text ({controls} control "
+                    f"characters); {fix}"
+                ) from None
+            if b"\x00" not in data:
+                warnings.warn(
+                    f"{name}: not valid UTF-8, read as Windows-1252 (cp1252); "
+                    "save it as UTF-8 to silence this warning",
+                    QualcodeWarning,
+                    stacklevel=3,
+                )
+            text = data.decode("cp1252", errors="replace")
+    nul = text.find("\x00")
+    if nul >= 0:
+        where = (
+            "" if nul < 8192 else f" (a NUL character on line {text.count(chr(10), 0, nul) + 1})"
+        )
+        raise CorpusError(f"{name}: looks like a binary file, not text{where}; {fix}")
+    return text
+
+
 def _decode_text(path: Path, data: bytes) -> str:
-    if b"\x00" in data[:8192]:
-        raise CorpusError(
-            f"{path.name}: looks like a binary file, not text; "
-            "save the interview as plain text (UTF-8) or .docx"
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        warnings.warn(
-            f"{path.name}: not valid UTF-8, read as Windows-1252 (cp1252); "
-            "save it as UTF-8 to silence this warning",
-            QualcodeWarning,
-            stacklevel=2,
-        )
-        return data.decode("cp1252", errors="replace")
+    return decode_text(path.name, data)
 
 
 def read_text(path: Path) -> RawDocument:
-    """A ``.txt`` or ``.md`` file: UTF-8 (with or without BOM), else cp1252 with a warning."""
+    """A ``.txt`` or ``.md`` file: UTF-8 or UTF-16 (with a BOM), else cp1252 with a warning."""
     return RawDocument(_decode_text(path, _read_bytes(path)))
 
 

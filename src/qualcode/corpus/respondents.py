@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from qualcode.corpus.readers import open_package
+from qualcode.corpus.readers import decode_text, open_package
 from qualcode.errors import CorpusError
 from qualcode.files.zips import open_regular
 
@@ -88,25 +88,55 @@ def _read_rows(path: Path) -> list[dict[str, str]]:
             ) from None
         if not values:
             return []
-        header = [h.strip().lower() for h in values[0]]
+        header = _header(path, values[0])
         return [dict(zip(header, row, strict=False)) for row in values[1:]]
     if suffix not in (".csv", ".tsv", ".txt"):
         raise CorpusError(f"{path.name}: a respondents table must be .csv or .xlsx")
-    data = path.read_bytes()
-    try:
-        content = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        content = data.decode("cp1252", errors="replace")
+    with open_regular(path, CorpusError) as handle:
+        data = handle.read()
+    content = decode_text(path.name, data, fix="save the table as CSV (UTF-8) or .xlsx")
     sample = content[:4096]
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(content), dialect=dialect)
-    if reader.fieldnames is None:
+    reader = csv.reader(io.StringIO(content), dialect=dialect)
+    try:
+        lines = list(reader)
+    except csv.Error as exc:
+        raise CorpusError(
+            f"{path.name}, line {reader.line_num}: not a readable CSV ({exc}); "
+            "save the table again as CSV (UTF-8)"
+        ) from None
+    if not lines:
         return []
-    reader.fieldnames = [f.strip().lower() for f in reader.fieldnames]
-    return [{k: (v or "").strip() for k, v in row.items() if k is not None} for row in reader]
+    header = _header(path, lines[0])
+    rows = []
+    for number, cells in enumerate(lines[1:], start=2):
+        row = {h: cells[i].strip() if i < len(cells) else "" for i, h in enumerate(header)}
+        for column in REQUIRED_COLUMNS:
+            if "\n" in row.get(column, "") or "\r" in row.get(column, ""):
+                raise CorpusError(
+                    f"{path.name}, row {number}: the {column} cell runs over several lines "
+                    f'({row[column][:30]!r}...): a quote (") opened there is never closed; '
+                    "remove the stray quote or close it"
+                )
+        rows.append(row)
+    return rows
+
+
+def _header(path: Path, cells: list[str]) -> list[str]:
+    """The column names (trimmed, lower case); a name given twice is refused."""
+    header = [c.strip().lower() for c in cells]
+    seen: dict[str, int] = {}
+    for number, name in enumerate(header, start=1):
+        if name and name in seen:
+            raise CorpusError(
+                f"{path.name}: column {name!r} appears twice (columns {seen[name]} and "
+                f"{number}); keep one of them"
+            )
+        seen[name] = number
+    return header
 
 
 def read_respondents(path: str | Path) -> RespondentsTable:
