@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from qualcode.analysis.frequencies import check_grouping
+from qualcode.analysis.frequencies import _sorted_groups, check_grouping
 from qualcode.codebook.model import Codebook
-from qualcode.errors import ArgumentError, DependencyError, OutputError
-from qualcode.files.output import check_output, open_output
+from qualcode.errors import ArgumentError, DependencyError
+from qualcode.files.output import check_output, check_suffix, open_output
 
 __all__ = ["MATRIX_FORMATS", "MATRIX_VALUES", "case_matrix", "code_key", "write_case_matrix"]
 
@@ -54,8 +54,7 @@ def case_table(transcripts: pd.DataFrame, by: str) -> pd.DataFrame:
         table = pd.DataFrame(index=grouped.size().index)
         table["organisations"] = grouped["organisation"].nunique()
     table["respondents"] = grouped["respondent"].nunique()
-    order = sorted(table.index, key=lambda v: (str(v).startswith("("), str(v).casefold()))
-    return table.reindex(order)
+    return table.reindex(_sorted_groups(pd.Series(table.index.astype(str))))
 
 
 def case_matrix(
@@ -119,12 +118,7 @@ def write_case_matrix(
     """
     path = Path(path)
     inputs = tuple(inputs)
-    suffix = path.suffix.lower()
-    if suffix not in MATRIX_FORMATS:
-        raise OutputError(
-            f"{path.name}: cannot write a matrix as {suffix or 'a file without extension'}; "
-            f"name it .csv or .xlsx"
-        )
+    suffix = check_suffix(path, MATRIX_FORMATS, "a matrix")
     if suffix == ".xlsx":
         try:
             import openpyxl  # noqa: F401

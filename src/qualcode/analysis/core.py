@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -31,7 +31,41 @@ from qualcode.errors import ArgumentError
 if TYPE_CHECKING:
     from qualcode.store import Project
 
-__all__ = ["Analysis", "Reach"]
+__all__ = ["Analysis", "Reach", "load_sources"]
+
+
+def load_sources(
+    *,
+    transcripts: str | Path | None = None,
+    respondents: str | Path | None = None,
+    codebook: str | Path | None = None,
+    project: str | Path | None = None,
+    coder: Sequence[str] = (),
+) -> tuple[Corpus, Codebook, pd.DataFrame | None]:
+    """The corpus, the codebook and, with *project*, the project's codings (else None).
+
+    Without *project*, *transcripts* and *codebook* are needed; with it, they
+    replace the project's own when given. *coder* limits the project's codings
+    to some coders. Raises ``ArgumentError`` when a source is missing.
+    """
+    from qualcode.codebook import load_codebook
+    from qualcode.corpus import load_corpus
+
+    if project is None:
+        if transcripts is None or codebook is None:
+            raise ArgumentError("codings are read against transcripts and a codebook, or a project")
+        return load_corpus(transcripts, respondents=respondents), load_codebook(codebook), None
+    from qualcode.store import Project
+
+    with Project.open(project) as opened:
+        corpus = (
+            load_corpus(transcripts, respondents=respondents)
+            if transcripts is not None
+            else opened.corpus
+        )
+        book = load_codebook(codebook) if codebook is not None else opened.codebook
+        frame = opened.codings(coder=list(coder) or None)
+    return corpus, book, frame
 
 
 @dataclass(frozen=True)
@@ -124,27 +158,14 @@ class Analysis:
         *transcripts* or *codebook* are given. Raises ``ArgumentError`` when a
         source is missing or both *codings* and *project* are given.
         """
-        from qualcode.codebook import load_codebook
-        from qualcode.corpus import load_corpus
-
         if (codings is None) == (project is None):
             raise ArgumentError("give a codings CSV or a project, not both")
-        if project is None:
-            if transcripts is None or codebook is None:
-                raise ArgumentError("codings need transcripts and a codebook to be read against")
-            corpus = load_corpus(transcripts, respondents=respondents)
-            return cls.from_csv(str(codings), corpus, load_codebook(codebook), unit=unit)
-        from qualcode.store import Project
-
-        with Project.open(project) as opened:
-            corpus = (
-                load_corpus(transcripts, respondents=respondents)
-                if transcripts is not None
-                else opened.corpus
-            )
-            book = load_codebook(codebook) if codebook is not None else opened.codebook
-            frame = opened.codings()
-        return cls(frame, corpus, book, unit=unit, source=Path(project).name)
+        corpus, book, frame = load_sources(
+            transcripts=transcripts, respondents=respondents, codebook=codebook, project=project
+        )
+        if frame is None:
+            return cls.from_csv(str(codings), corpus, book, unit=unit)
+        return cls(frame, corpus, book, unit=unit, source=Path(str(project)).name)
 
     def __repr__(self) -> str:
         return (

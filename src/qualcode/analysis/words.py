@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from qualcode.analysis.codings import transcript_table
-from qualcode.analysis.frequencies import check_grouping
+from qualcode.analysis.frequencies import _sorted_groups, check_grouping
 from qualcode.corpus import Corpus, Transcript
 from qualcode.corpus.segments import respondent_spans
 from qualcode.errors import CorpusError
@@ -253,7 +253,7 @@ def words(
     )
     frame = frame[frame["count"] >= min_count]
     signed = np.where(frame["log_ratio"] >= 0, frame["g2"], -frame["g2"])
-    order = sorted(frame[by].unique(), key=lambda v: (v.startswith("("), v.casefold()))
+    order = _sorted_groups(frame[by])
     frame = frame.assign(
         _g=pd.Categorical(frame[by], categories=order, ordered=True), _k=-signed
     ).sort_values(["_g", "_k", "lemma"], kind="stable")

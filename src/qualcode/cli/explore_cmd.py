@@ -9,7 +9,14 @@ import click
 import pandas as pd
 
 from qualcode.cli import main
-from qualcode.cli.options import format_option, respondents_option, transcripts_option
+from qualcode.cli.options import (
+    echo_corpus_warnings,
+    format_option,
+    project_codebook_option,
+    project_transcripts_option,
+    respondents_option,
+    transcripts_option,
+)
 from qualcode.corpus import load_corpus
 
 _codings_option = click.option(
@@ -89,6 +96,7 @@ def words_command(
     if plot is not None and by is None:
         raise click.UsageError("--plot draws keywords per group; add --by")
     corpus = load_corpus(transcripts, respondents=respondents)
+    echo_corpus_warnings(corpus.warnings)
     frame = words(corpus, by=by, min_count=min_count)
     if plot is not None:
         from qualcode.files.output import check_output
@@ -179,6 +187,7 @@ def kwic_command(
         analysis = Analysis.load(
             transcripts=transcripts, respondents=respondents, codebook=codebook, codings=codings
         )
+        echo_corpus_warnings(analysis.corpus.warnings)
         frame = analysis.kwic(term, lemma=lemma, window=window, code=code)
     else:
         language = "nl"
@@ -187,6 +196,7 @@ def kwic_command(
 
             language = load_codebook(codebook).language
         corpus = load_corpus(transcripts, respondents=respondents)
+        echo_corpus_warnings(corpus.warnings)
         frame = kwic(corpus, term, lemma=lemma, window=window, language=language)
     if fmt != "table":
         _emit(frame, fmt)
@@ -202,21 +212,9 @@ def kwic_command(
 
 
 @main.command("matrix")
-@click.option(
-    "--transcripts",
-    "transcripts",
-    default=None,
-    type=click.Path(exists=True, file_okay=False, dir_okay=True),
-    help="Folder of interview records [default with --project: the project's own].",
-)
+@project_transcripts_option
 @respondents_option
-@click.option(
-    "--codebook",
-    "codebook",
-    default=None,
-    type=click.Path(exists=True, dir_okay=False),
-    help="Codebook file (YAML) [default with --project: the project's own].",
-)
+@project_codebook_option
 @_codings_option
 @click.option(
     "--project",
@@ -273,6 +271,7 @@ def matrix_command(
         codings=codings,
         project=project,
     )
+    echo_corpus_warnings(analysis.corpus.warnings)
     counts = analysis.case_matrix(by, values="count")
     inputs: list[str | Path] = [*analysis.corpus.sources()]
     inputs += [p for p in (codebook, codings, project) if p is not None]

@@ -34,6 +34,22 @@ codebook_option = click.option(
     help="Codebook file (YAML, see docs/codebook.md).",
 )
 
+project_transcripts_option = click.option(
+    "--transcripts",
+    "transcripts",
+    default=None,
+    type=click.Path(exists=True, file_okay=False, dir_okay=True),
+    help="Folder of interview records [default with --project: the project's own].",
+)
+
+project_codebook_option = click.option(
+    "--codebook",
+    "codebook",
+    default=None,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Codebook file (YAML) [default with --project: the project's own].",
+)
+
 unit_option = click.option(
     "--unit",
     type=click.Choice(["paragraph", "turn", "sentence"]),

@@ -12,6 +12,8 @@ from qualcode.cli import main
 from qualcode.cli.options import (
     echo_corpus_warnings,
     progress,
+    project_codebook_option,
+    project_transcripts_option,
     quiet_option,
     respondents_option,
     say,
@@ -21,21 +23,9 @@ from qualcode.report import AUTO_COMPARE, DEFAULT_MAX_QUOTES, REPORT_FORMATS
 
 
 @main.command("report")
-@click.option(
-    "--transcripts",
-    "transcripts",
-    default=None,
-    type=click.Path(exists=True, file_okay=False, dir_okay=True),
-    help="Folder of interview records [default with --project: the project's own].",
-)
+@project_transcripts_option
 @respondents_option
-@click.option(
-    "--codebook",
-    "codebook",
-    default=None,
-    type=click.Path(exists=True, dir_okay=False),
-    help="Codebook file (YAML) [default with --project: the project's own].",
-)
+@project_codebook_option
 @click.option(
     "--codings",
     "codings",

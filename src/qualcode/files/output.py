@@ -29,7 +29,7 @@ from typing import IO, Any
 
 from qualcode.errors import OutputError
 
-__all__ = ["check_output", "open_output", "write_failure", "write_output"]
+__all__ = ["check_output", "check_suffix", "open_output", "write_failure", "write_output"]
 
 _KINDS = (
     (stat.S_ISDIR, "a folder"),
@@ -80,6 +80,22 @@ def check_output(path: str | Path, *, inputs: Iterable[str | Path] = ()) -> Path
                 "only a file is ever replaced, choose a file name"
             )
     return target
+
+
+def check_suffix(path: str | Path, suffixes: Iterable[str], what: str) -> str:
+    """The lower-case suffix of *path* when it is one of *suffixes*; else ``OutputError``.
+
+    *what* names the output in the message (``a matrix``, ``memos``).
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    choices = tuple(suffixes)
+    if suffix not in choices:
+        raise OutputError(
+            f"{path.name}: cannot write {what} as {suffix or 'a file without extension'}; "
+            f"name it {', '.join(choices)}"
+        )
+    return suffix
 
 
 def write_failure(path: str | Path, exc: OSError) -> OutputError:

@@ -45,24 +45,17 @@ def _sources(
     coder: Sequence[str],
 ) -> tuple[Corpus, Codebook, pd.DataFrame | None]:
     """The corpus, the codebook, and the project's codings frame (or None)."""
-    from qualcode.codebook import load_codebook
-    from qualcode.corpus import load_corpus
+    from qualcode.analysis.core import load_sources
 
-    if project is None:
-        if transcripts is None or codebook is None:
-            raise ArgumentError("a report needs transcripts and a codebook, or a project")
-        return load_corpus(transcripts, respondents=respondents), load_codebook(codebook), None
-    from qualcode.store import Project
-
-    with Project.open(project) as opened:
-        corpus = (
-            load_corpus(transcripts, respondents=respondents)
-            if transcripts is not None
-            else opened.corpus
-        )
-        book = load_codebook(codebook) if codebook is not None else opened.codebook
-        frame = opened.codings(coder=list(coder) or None)
-    return corpus, book, frame
+    if project is None and (transcripts is None or codebook is None):
+        raise ArgumentError("a report needs transcripts and a codebook, or a project")
+    return load_sources(
+        transcripts=transcripts,
+        respondents=respondents,
+        codebook=codebook,
+        project=project,
+        coder=coder,
+    )
 
 
 def _memos(project: str | Path | None) -> pd.DataFrame | None:

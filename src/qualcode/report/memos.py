@@ -171,6 +171,13 @@ def with_memos(content: ReportContent, notes: Sequence[MemoNote]) -> ReportConte
     return replace(content, sections=sections, memos=tuple(notes))
 
 
+def _by_kind(notes: Iterable[MemoNote]) -> list[tuple[str, list[MemoNote]]]:
+    """*notes* grouped by kind (code, coding, transcript), with the heading of each group."""
+    notes = list(notes)
+    groups = [(_heading(k), [n for n in notes if n.kind == k]) for k in _KINDS]
+    return [(heading, part) for heading, part in groups if part]
+
+
 def _heading(kind: str) -> str:
     return {"code": "On codes", "coding": "On codings", "transcript": "On transcripts"}[kind]
 
@@ -179,15 +186,12 @@ def memos_markdown(notes: Iterable[MemoNote], *, level: int = 2, title: str = "M
     """*notes* as Markdown under a heading of *level*, grouped by what they are about."""
     from qualcode.report.markdown import md_escape
 
-    notes = list(notes)
-    if not notes:
+    groups = _by_kind(notes)
+    if not groups:
         return ""
     out = [f"{'#' * level} {md_escape(title)}\n\n"]
-    for kind in _KINDS:
-        part = [n for n in notes if n.kind == kind]
-        if not part:
-            continue
-        out.append(f"{'#' * (level + 1)} {_heading(kind)}\n\n")
+    for heading, part in groups:
+        out.append(f"{'#' * (level + 1)} {heading}\n\n")
         for n in part:
             out.append(f"- **{md_escape(n.about)}** ({md_escape(n.coder)}): {md_escape(n.text)}\n")
             if n.passage:
@@ -198,15 +202,12 @@ def memos_markdown(notes: Iterable[MemoNote], *, level: int = 2, title: str = "M
 
 def memos_html(notes: Iterable[MemoNote], *, level: int = 2, title: str = "Memos") -> str:
     """*notes* as HTML under a heading of *level*, grouped by what they are about."""
-    notes = list(notes)
-    if not notes:
+    groups = _by_kind(notes)
+    if not groups:
         return ""
     out = [f'<h{level} id="memos">{escape(title)}</h{level}>\n']
-    for kind in _KINDS:
-        part = [n for n in notes if n.kind == kind]
-        if not part:
-            continue
-        out.append(f'<h{level + 1}>{_heading(kind)}</h{level + 1}>\n<ul class="memos">\n')
+    for heading, part in groups:
+        out.append(f'<h{level + 1}>{heading}</h{level + 1}>\n<ul class="memos">\n')
         for n in part:
             passage = f"<blockquote>{escape(n.passage)}</blockquote>" if n.passage else ""
             out.append(
@@ -224,11 +225,8 @@ def add_memos_docx(
     if not notes:
         return
     document.add_heading(title, level=level)
-    for kind in _KINDS:
-        part = [n for n in notes if n.kind == kind]
-        if not part:
-            continue
-        document.add_heading(_heading(kind), level=level + 1)
+    for heading, part in _by_kind(notes):
+        document.add_heading(heading, level=level + 1)
         for n in part:
             about = document.add_paragraph()
             about.add_run(n.about).bold = True
@@ -264,15 +262,10 @@ def write_memos(
     The file goes through ``qualcode.files.output`` (never over one of
     *inputs*, whole or not at all).
     """
-    from qualcode.files.output import write_output
+    from qualcode.files.output import check_suffix, write_output
 
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in MEMO_FORMATS:
-        raise QualcodeError(
-            f"{path.name}: cannot write memos as {suffix or 'a file without extension'}; "
-            f"name it {', '.join(MEMO_FORMATS)}"
-        )
+    suffix = check_suffix(path, MEMO_FORMATS, "memos")
     if suffix == ".csv":
         data = frame.to_csv(index=False).encode("utf-8")
     elif suffix == ".md":
