@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from qualcode.bench.pdf import simple_pdf
+from qualcode.corpus import Corpus
 from qualcode.errors import ReviewError
+from qualcode.review import check_quotes, parallel
 from qualcode.review.extract import find_quotes
 from qualcode.review.layout import clean_paragraph, undo_layout
 from qualcode.review.reading import read_report, report_from_text
@@ -166,3 +168,24 @@ def test_a_pdf_without_text_is_refused(tmp_path: Path) -> None:
     assert str(info.value) == (
         "scan.pdf: the PDF has no text layer (a scanned report?); run OCR on it or check the .docx"
     )
+
+
+def test_a_pdf_read_in_a_child_process_gives_its_errors_as_one_line(
+    tmp_path: Path, sample_corpus: Corpus
+) -> None:
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(simple_pdf([[]]))
+    with pytest.raises(ReviewError) as info:
+        check_quotes(path, sample_corpus)
+    assert str(info.value).startswith("scan.pdf: the PDF has no text layer")
+
+
+def test_workers_and_one_process_give_the_same_verdicts(
+    monkeypatch: pytest.MonkeyPatch, sample_corpus: Corpus
+) -> None:
+    report = Path(__file__).parent / "data" / "review" / "writer" / "draft_report.md"
+    forked = check_quotes(report, sample_corpus)
+    monkeypatch.setattr(parallel, "_context", lambda: None)
+    alone = check_quotes(report, sample_corpus)
+    assert len(forked) == len(alone) > parallel.MIN_PARALLEL
+    assert forked.results == alone.results

@@ -25,9 +25,10 @@ from qualcode.review.extract import Quote, QuotePart, Term, find_quotes
 from qualcode.review.index import SpeechIndex
 from qualcode.review.model import PROBLEMS, STATUSES, Match, QuoteCheck, QuoteResult
 from qualcode.review.names import OrganisationNames
+from qualcode.review.parallel import PdfText, verify_all
 from qualcode.review.reading import read_report
 from qualcode.review.tokens import norm_word
-from qualcode.review.verify import DEFAULT_THRESHOLD, verify_quotes
+from qualcode.review.verify import DEFAULT_THRESHOLD
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -82,13 +83,21 @@ def check_quotes(
             "give a respondents table (file, respondent, organisation, aliases)",
             option="respondents",
         )
+    path = Path(report_path)
+    pdf = None
+    if index is None and path.suffix.lower() == ".pdf" and path.is_file() and path.stat().st_size:
+        pdf = PdfText(path)  # read in a child process while the index is built
     if index is None:
         index = SpeechIndex(corpus.transcripts)
     known_index = index
-    report = read_report(report_path, known=lambda w: known_index.known(norm_word(w)))
+    report = read_report(
+        path,
+        known=lambda w: known_index.known(norm_word(w)),
+        pdf_text=pdf.get if pdf is not None else None,
+    )
     scan = find_quotes(report, min_words=min_words)
     attributions = attribute_quotes(report.text, scan.quotes, names)
-    results = verify_quotes(
+    results = verify_all(
         scan.quotes,
         attributions,
         index,

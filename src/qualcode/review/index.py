@@ -70,6 +70,8 @@ class SpeechIndex:
         keys: list[np.ndarray] = []
         places: list[np.ndarray] = []
         seen: dict[str, int] = {}  # raw word -> id
+        if interviewer:  # only records with interviewer turns hold any
+            transcripts = [t for t in transcripts if not all(u.is_respondent for u in t.turns)]
         for d, transcript in enumerate(transcripts):
             ids: list[int] = []
             starts: list[int] = []
@@ -131,6 +133,11 @@ class SpeechIndex:
                 spans = found or None
             self._quoted[doc] = spans
         return self._quoted[doc]
+
+    @property
+    def size(self) -> int:
+        """Number of words indexed."""
+        return len(self._word_keys)
 
     def known(self, word: str) -> bool:
         """Whether *word* (normalised) occurs in respondent speech."""

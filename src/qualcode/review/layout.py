@@ -66,6 +66,8 @@ _MARKER = re.compile(
     r"|(?<=[^\W\d_][.,;:!?][”\"’»])\d{1,2}(?=\s|$)"
     r"|(?<=[^\W\d_]{4}[”\"’»])\d{1,2}(?=\s|$)"
 )
+#: A quick test whether a line may hold a marker at all (most lines hold none).
+_MAYBE_MARKER = re.compile(r"\[\^|[¹²³⁴⁵⁶⁷⁸⁹⁰]|[.,;:!?”\"’»)]\d")
 _SEPARATOR = re.compile(r"\s*(?:[_‗]{3,}|[-–—=]{5,}|(?:\*\s*){3,}|[─━]{3,})\s*")
 _FOOTNOTE_LINE = re.compile(r"\s*(?P<n>\d{1,2})\s+\S")
 _GAP = re.compile(r" {3,}")
@@ -316,6 +318,8 @@ def _footnote_tail(page: list[Line], markers: set[int]) -> int:
 def _markers(text: str) -> tuple[str, set[int]]:
     """*text* without footnote markers, and the marker numbers it held."""
     found: set[int] = set()
+    if not _MAYBE_MARKER.search(text):
+        return text, found
 
     def drop(m: re.Match[str]) -> str:
         digits = m.group().strip("[]^").translate(str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰", "1234567890"))

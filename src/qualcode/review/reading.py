@@ -40,6 +40,7 @@ _TITLED_PAGE = re.compile(
     r"|(?:(?:pagina|page|blz\.?|p\.)\s*)?\d{1,4}\s*[|·•]\s*[^\n]{1,90}",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")
 _MARKUP_START = re.compile(r"\s*(?:[#>*+|`-]|\d+[.)]\s)")
 _CONJUNCTIONS = frozenset({"en", "of", "tot", "noch", "and", "or"})
 _HYPHEN_END = re.compile(r"(?P<stem>\w+)(?P<mark>[-\u00ad‐¬])$")
@@ -82,7 +83,11 @@ def _is_page_number(line: str) -> bool:
 
 def _is_titled_page(line: str) -> bool:
     stripped = line.strip()
-    return len(stripped) <= 110 and bool(_TITLED_PAGE.fullmatch(stripped))
+    return (
+        len(stripped) <= 110
+        and _DIGIT.search(stripped) is not None
+        and bool(_TITLED_PAGE.fullmatch(stripped))
+    )
 
 
 def _mask(line: str) -> str:
@@ -150,7 +155,7 @@ def _join_hyphenated(lines: list[Line], known: Callable[[str], bool] | None) -> 
     """
     for i in range(len(lines) - 1):
         line = lines[i].text.rstrip()
-        m = _HYPHEN_END.search(line)
+        m = _HYPHEN_END.search(line) if line.endswith(("-", "\u00ad", "‐", "¬")) else None
         nxt = lines[i + 1].text
         w = _FIRST_WORD.match(nxt.lstrip())
         if not m or not w or w.group("letters").lower() in _CONJUNCTIONS:
@@ -277,12 +282,18 @@ def read_pdf_text(path: Path) -> str:
     return "\f".join(pages)
 
 
-def read_report(path: str | Path, *, known: Callable[[str], bool] | None = None) -> ReportText:
+def read_report(
+    path: str | Path,
+    *,
+    known: Callable[[str], bool] | None = None,
+    pdf_text: Callable[[], str] | None = None,
+) -> ReportText:
     """Read the draft report at *path* (``.txt``, ``.md``, ``.docx``, ``.odt`` or ``.pdf``).
 
     *known* tells whether a word exists (e.g. in the transcripts), to choose how
-    a word hyphenated at a line end is joined. Raises ``ReviewError`` for a
-    missing, empty or unreadable file.
+    a word hyphenated at a line end is joined. *pdf_text*, when given, supplies
+    a PDF's text (already being read elsewhere) instead of reading it here.
+    Raises ``ReviewError`` for a missing, empty or unreadable file.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -297,7 +308,8 @@ def read_report(path: str | Path, *, known: Callable[[str], bool] | None = None)
     if not data.strip(b"\xef\xbb\xbf \t\r\n\f"):
         raise ReviewError(f"{path.name}: the report is empty; pass a draft report with text")
     if suffix == ".pdf":
-        return report_from_text(read_pdf_text(path), path=str(path), known=known)
+        text = pdf_text() if pdf_text is not None else read_pdf_text(path)
+        return report_from_text(text, path=str(path), known=known)
     from qualcode.corpus.readers import read_odt, read_text
 
     if suffix == ".docx":

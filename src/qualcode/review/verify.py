@@ -181,7 +181,7 @@ def verify_quote(
     ``interviewer``.
     """
     result = _verdict(quote, attribution, index, threshold)
-    if interviewer is not None and result.status in PROBLEMS:
+    if interviewer is not None and interviewer.size and result.status in PROBLEMS:
         best = result.closest.similarity if result.closest is not None else 0.0
         other = _verdict(quote, attribution, interviewer, threshold)
         if other.closest is not None and other.closest.similarity > max(best, threshold - 1e-9):
