@@ -128,3 +128,21 @@ def test_a_pdf_gives_page_and_line_in_page_in_json() -> None:
     assert last["text"].startswith("De wet is er nu.")
     assert last["page"] == 11
     assert last["line"] > last["line_in_page"]
+
+
+def test_paraphrase_and_interviewer_words_are_flagged_in_the_text_view(
+    checks: dict[str, QuoteCheck],
+) -> None:
+    from qualcode.review.render import to_text
+
+    check = checks["draft_report.md"]
+    assert sorted(
+        (r.source, r.attributed_to) for r in check if r.source not in ("respondent", None)
+    ) == [
+        ("interviewer", "VNG"),
+        ("paraphrase", "IND"),
+        ("paraphrase", "MBO Raad"),
+    ]
+    text = to_text(check)
+    assert text.count("[paraphrase: not the respondent's own words]") == 2
+    assert text.count("[interviewer: not the respondent's own words]") == 1

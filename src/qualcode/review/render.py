@@ -105,6 +105,10 @@ def _where(m: Match) -> str:
     return f"{m.file} [{m.start}:{m.end}] {m.organisation or '?'} (similarity {m.similarity:.2f})"
 
 
+def _not_own(r: QuoteResult) -> bool:
+    return r.source in ("paraphrase", "interviewer")
+
+
 def to_text(check: QuoteCheck) -> str:
     """A plain-text report: the summary, then problems in detail, then the other quotes."""
     lines = [_summary_line(check)]
@@ -121,7 +125,8 @@ def to_text(check: QuoteCheck) -> str:
                 lines.append("")
                 listed_problem = False
             where = _where(r.matches[0]) if r.matches else "no match"
-            lines.append(f"{head}{who}: “{short}” -> {where}")
+            flag = f" [{r.source}: not the respondent's own words]" if _not_own(r) else ""
+            lines.append(f"{head}{who}: “{short}” -> {where}{flag}")
             continue
         lines.append("")
         listed_problem = True
@@ -131,6 +136,8 @@ def to_text(check: QuoteCheck) -> str:
             lines.append(f"  attribution: {r.attribution.text}")
         if r.matches:
             lines.append(f"  found in:    {_where(r.matches[0])}")
+            if _not_own(r):
+                lines.append(f"  source:      {r.source} (not the respondent's own words)")
             for m in r.matches[1:4]:
                 lines.append(f"  also:        {_where(m)}")
         elif r.closest is not None:
