@@ -590,6 +590,11 @@ def _gold_and_corpus(
     from qualcode.corpus import load_corpus
 
     frame = read_codings(gold)
+    if frame.empty:
+        raise CodingError(
+            f"{Path(gold).name}: the gold standard holds no codings (a header only); "
+            "code some segments first, or pass the right file"
+        )
     folder = Path(transcripts) if transcripts is not None else Path(gold).parent
     return frame, load_corpus(folder, respondents=respondents)
 

@@ -23,6 +23,7 @@ from qualcode.codebook import Codebook
 from qualcode.interop import model as refi
 from qualcode.interop.codes import make_guid, namespace_for, refi_codebook
 from qualcode.store import Project
+from qualcode.store.frames import within_texts
 
 __all__ = ["CODEBOOK_MEMBER", "ORGANISATION", "project_record"]
 
@@ -84,7 +85,7 @@ def _cases(
 
 def _sources(project: Project, key: _Key, code_guids: dict[str, str]) -> tuple[refi.Source, ...]:
     spans: dict[tuple[str, int, int], list[refi.Coding]] = defaultdict(list)
-    for c in project.coding_records(status="active"):
+    for c in within_texts(project.coding_records(status="active"), project.corpus):
         spans[(c.file, c.start, c.end)].append(
             refi.Coding(
                 guid=key.guid("coding", str(c.id)),

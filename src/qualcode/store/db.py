@@ -10,6 +10,7 @@ that write refuse to run outside a transaction.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -53,6 +54,43 @@ CodeRow = tuple[str, str, str | None, str, str, str, int]
 def now() -> str:
     """The current time, UTC, ISO 8601 with milliseconds (how every timestamp is stored)."""
     return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _attributes(file: str, stored: object) -> dict[str, str]:
+    """The stored attributes of transcript *file*; ``StoreError`` unless a JSON object."""
+    try:
+        value = json.loads(str(stored))
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        raise StoreError(
+            f"the stored attributes of transcript {file} are damaged (not a JSON object); "
+            "restore the project file from a backup"
+        )
+    return {str(k): str(v) for k, v in value.items()}
+
+
+def _writable(path: Path) -> bool:
+    """Whether *path* and its folder (where SQLite keeps its lock files) may be written."""
+    return os.access(path, os.W_OK) and os.access(path.resolve().parent, os.W_OK)
+
+
+def _sqlite_problem(path: Path | str, exc: sqlite3.Error) -> str:
+    """What an SQLite error opening or changing *path* means, in words, with the fix."""
+    text = str(exc)
+    if "full" in text:
+        return f"{path}: the disk is full ({text}); free some space and try again"
+    if "readonly" in text or "read-only" in text:
+        return (
+            f"{path}: the project is read-only ({text}); reading commands (info, exports) "
+            "work, changes need a writable file and folder"
+        )
+    if "unable to open" in text:
+        return (
+            f"{path}: cannot be opened ({text}); check that the file and its folder may be "
+            "read (and written, for changes)"
+        )
+    return ""
 
 
 def _coding(row: Sequence[Any]) -> StoredCoding:
@@ -118,6 +156,12 @@ def _inspect(path: Path) -> None:
                     f"{path}: damaged project file: missing table{'s' if len(missing) > 1 else ''} "
                     f"{', '.join(missing)}; restore it from a backup"
                 )
+    except sqlite3.OperationalError as exc:
+        raise StoreError(
+            _sqlite_problem(path, exc)
+            or f"{path}: not a qualcode project or a damaged one ({exc}); "
+            "pass the .db file made by 'qualcode project init'"
+        ) from None
     except sqlite3.DatabaseError as exc:
         raise StoreError(
             f"{path}: not a qualcode project or a damaged one ({exc}); "
@@ -150,10 +194,16 @@ class Database:
 
     @classmethod
     def open(cls, path: str | Path) -> Database:
-        """Open the project file at *path*, upgrading an older schema in one transaction."""
+        """Open the project file at *path*, upgrading an older schema in one transaction.
+
+        A file that may not be written (or whose folder may not be) is opened
+        read-only: everything can be read, and a change raises ``StoreError``.
+        """
         p = Path(path)
         if not p.is_file():
             raise StoreError(f"{p}: no such project file; create one with 'qualcode project init'")
+        if not _writable(p):
+            return cls._open_read_only(p)
         _inspect(p)
         conn = _connect(str(p))
         try:
@@ -173,6 +223,37 @@ class Database:
         if version < LATEST_VERSION:
             with db.transaction():
                 db._migrate(version)
+        return db
+
+    @classmethod
+    def _open_read_only(cls, p: Path) -> Database:
+        uri = p.resolve().as_uri()
+        wal = p.with_name(p.name + "-wal")
+        conn = None
+        if wal.exists() and wal.stat().st_size:  # changes not yet in the file: read through them
+            try:
+                _inspect(p)
+                conn = _connect(uri + "?mode=ro", uri=True)
+                conn.execute("SELECT 1 FROM schema_version").fetchone()
+            except sqlite3.OperationalError:
+                conn = None
+        if conn is None:  # the file as it stands, touching no lock file
+            conn = _connect(uri + "?immutable=1", uri=True)
+            try:
+                conn.execute("SELECT 1 FROM schema_version").fetchone()
+            except sqlite3.DatabaseError as exc:
+                conn.close()
+                raise StoreError(
+                    f"{p}: not a qualcode project or a damaged one ({exc}); "
+                    "pass the .db file made by 'qualcode project init'"
+                ) from None
+        db = cls(conn, str(p))
+        if db.schema_version() < LATEST_VERSION:
+            conn.close()
+            raise StoreError(
+                f"{p}: read-only, and made by an older qualcode; make it writable once so "
+                "that it can be upgraded"
+            )
         return db
 
     def _migrate(self, current: int) -> None:
@@ -216,7 +297,8 @@ class Database:
             self._conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise StoreError(
-                f"{self.path}: cannot start a change ({exc}); another process may "
+                _sqlite_problem(self.path, exc)
+                or f"{self.path}: cannot start a change ({exc}); another process may "
                 "hold the project for writing, try again"
             ) from None
         self._depth = 1
@@ -225,9 +307,8 @@ class Database:
             self._conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
             self._rollback()
-            raise StoreError(
-                f"{self.path}: the change failed ({exc}); nothing was changed"
-            ) from None
+            problem = _sqlite_problem(self.path, exc) or f"{self.path}: the change failed ({exc})"
+            raise StoreError(f"{problem}; nothing was changed") from None
         except BaseException:
             self._rollback()
             raise
@@ -297,7 +378,7 @@ class Database:
             "structure FROM transcripts ORDER BY file"
         ).fetchall()
         return [
-            StoredTranscript(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7])
+            StoredTranscript(r[0], r[1], r[2], r[3], r[4], r[5], _attributes(r[0], r[6]), r[7])
             for r in rows
         ]
 

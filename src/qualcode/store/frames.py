@@ -10,6 +10,7 @@ import pandas as pd
 from qualcode.coding.csvio import codings_frame
 from qualcode.coding.model import CODINGS_COLUMNS
 from qualcode.corpus import Corpus
+from qualcode.errors import StoreError
 from qualcode.store.records import LogEntry, Memo, StoredCoding
 
 __all__ = [
@@ -41,6 +42,24 @@ MEMO_COLUMNS = ("kind", "target", "coder", "text", "created", "updated")
 LOG_COLUMNS = ("id", "at", "coder", "action", "details")
 
 
+def within_texts(codings: Iterable[StoredCoding], corpus: Corpus) -> list[StoredCoding]:
+    """*codings*, after checking that each (but an orphan) lies inside its transcript's text.
+
+    Raises ``StoreError`` naming the first coding that does not: it cannot be
+    exported, since its quote would be cut short or empty.
+    """
+    records = list(codings)
+    for c in records:
+        size = len(corpus.get(c.file).text)
+        if c.status != "orphaned" and not 0 <= c.start < c.end <= size:
+            raise StoreError(
+                f"stored coding {c.id} ({c.file} {c.start}-{c.end}, code {c.code}) lies outside "
+                f"its transcript's text ({size} characters); the project file is damaged: "
+                "restore it from a backup"
+            )
+    return records
+
+
 def codings_table(
     codings: Iterable[StoredCoding], corpus: Corpus, variables: Mapping[str, str]
 ) -> pd.DataFrame:
@@ -50,7 +69,7 @@ def codings_table(
     *variables* maps code ids to their variable. ``text`` is the transcript's text
     at the offsets; for an orphaned coding, whose passage is gone, the stored snippet.
     """
-    records = list(codings)
+    records = within_texts(codings, corpus)
     frame = codings_frame(
         (c.as_coding() for c in records), corpus, variable_of=lambda code: variables.get(code, "")
     )

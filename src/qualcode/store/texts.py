@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Container
 from pathlib import Path
+from typing import Any
 
 from qualcode.codebook import Codebook
 from qualcode.corpus import Corpus, Cue, Segment, Transcript, Turn, normalise
-from qualcode.errors import CodebookError, CodingError
+from qualcode.errors import CodebookError, CodingError, StoreError
 from qualcode.store.records import StoredTranscript
 
 #: The fields of ``Transcript`` the store keeps (a test checks that none is missed).
@@ -70,8 +71,21 @@ def to_stored(t: Transcript) -> StoredTranscript:
 
 
 def from_stored(s: StoredTranscript) -> Transcript:
-    """The ``Transcript`` a stored record describes."""
-    structure = json.loads(s.structure)
+    """The ``Transcript`` a stored record describes.
+
+    Raises ``StoreError`` naming the transcript when its stored structure is damaged.
+    """
+    try:
+        return _transcript(s, json.loads(s.structure))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise StoreError(
+            f"the stored structure of transcript {s.file} is damaged (not the JSON qualcode "
+            "wrote); restore the project file from a backup, or run 'qualcode project "
+            "refresh' to read the transcript again"
+        ) from None
+
+
+def _transcript(s: StoredTranscript, structure: dict[str, Any]) -> Transcript:
     return Transcript(
         file=s.file,
         text=s.text,
