@@ -106,6 +106,8 @@ def test_hand_computed_example(corpus) -> None:
     assert (top.segments, top.predicted, top.correct) == (5, 4, 3)
     assert top.accuracy == 0.6 and top.accuracy_when_predicted == 0.75
     assert top.kappa == pytest.approx(0.375)
+    # top-2: one more segment has a gold variable second in its prediction
+    assert top.top2_accuracy == 0.8
 
 
 def test_a_coding_counts_for_every_segment_it_overlaps(corpus) -> None:
@@ -245,7 +247,7 @@ def test_cli_evaluate_table_and_json(corpus, tmp_path: Path) -> None:
     )
     assert lines[-1] == (
         "top variable over 5 gold-coded segments: accuracy 0.60 (3 correct), Cohen's kappa "
-        "0.38; predicted in 4, accuracy there 0.75"
+        "0.38; predicted in 4, accuracy there 0.75; top-2 accuracy 0.80"
     )
     code, out, _ = run("evaluate", "--codings", str(pred), "--gold", str(gold), "--format", "json")
     payload = json.loads(out)

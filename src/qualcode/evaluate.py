@@ -88,6 +88,7 @@ class TopVariable:
     accuracy: float | None
     accuracy_when_predicted: float | None
     kappa: float | None
+    top2_accuracy: float | None = None  # one of the best two predicted is a gold variable
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,8 @@ class Evaluation:
             f"variables: macro F1 {_fmt(self.macro_f1)}, micro F1 {_fmt(self.micro_f1)}",
             f"top variable over {t.segments} gold-coded segments: accuracy {_fmt(t.accuracy)} "
             f"({t.correct} correct), Cohen's kappa {_fmt(t.kappa)}; "
-            f"predicted in {t.predicted}, accuracy there {_fmt(t.accuracy_when_predicted)}",
+            f"predicted in {t.predicted}, accuracy there {_fmt(t.accuracy_when_predicted)}; "
+            f"top-2 accuracy {_fmt(t.top2_accuracy)}",
         ]
         return "\n".join(lines)
 
@@ -332,6 +334,7 @@ class _Tally:
     segments: int = 0
     gold_segments: int = 0
     predicted_segments: int = 0
+    top2: int = 0
 
     @classmethod
     def empty(cls, n_labels: int, n_variables: int) -> _Tally:
@@ -356,6 +359,7 @@ class _Tally:
             self.segments + other.segments,
             self.gold_segments + other.gold_segments,
             self.predicted_segments + other.predicted_segments,
+            self.top2 + other.top2,
         )
 
     def add(self, gold: dict[str, float], pred: dict[str, float], order: list[str]) -> None:
@@ -374,6 +378,7 @@ class _Tally:
             return
         pred_vars = [(pred[v], -k) for k, v in enumerate(variables) if v in pred]
         top = variables[-max(pred_vars)[1]] if pred_vars else NONE
+        self.top2 += any(variables[-k] in gold_vars for _, k in sorted(pred_vars)[-2:])
         if top in gold_vars:
             truth = top
         else:
@@ -404,7 +409,13 @@ class _Tally:
         rows, cols = np.nonzero(m)
         kappa = cohen_kappa(rows, cols, weights=m[rows, cols]) if n else None
         top = TopVariable(
-            n, predicted, correct, _ratio(correct, n), _ratio(correct, predicted), kappa
+            n,
+            predicted,
+            correct,
+            _ratio(correct, n),
+            _ratio(correct, predicted),
+            kappa,
+            _ratio(self.top2, n),
         )
         return Evaluation(
             unit,
@@ -579,6 +590,7 @@ def _negate(t: _Tally) -> _Tally:
         -t.segments,
         -t.gold_segments,
         -t.predicted_segments,
+        -t.top2,
     )
 
 
