@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import math
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,15 +107,16 @@ def read_passages(path: str | Path, *, weight: float = 1.0) -> list[Passage]:
 def shipped_passages(codebook: Codebook) -> list[Passage]:
     """The training passages that ship with qualcode, plus *codebook*'s examples.
 
-    Passages whose variables are not in *codebook* keep only the ones that are
-    (or count as ``GEEN`` when none is).
+    Passages keep only the variables *codebook* has; a passage with none of them
+    is left out (it is about something, only not in this codebook's terms).
     """
     known = {c.id for c in codebook.variables()}
     out: list[Passage] = []
     for path in sorted(TRAINING_DIR.glob("*.csv")) if TRAINING_DIR.is_dir() else []:
         for p in read_passages(path):
-            kept = tuple(v for v in p.variables if v in known)
-            out.append(Passage(p.text, kept or (NONE_LABEL,), p.valence, p.weight, p.group))
+            kept = tuple(v for v in p.variables if v in known or v == NONE_LABEL)
+            if kept:
+                out.append(Passage(p.text, kept, p.valence, p.weight, p.group))
     for code in codebook.codes:
         variable = codebook.variable_of(code.id)
         if variable not in known:
@@ -343,12 +345,16 @@ def _expand(passages: Sequence[Passage], x: sp.csr_matrix, second: float, head: 
 
 
 def _fit(data: _Data, c: float, classes: Sequence[str]) -> tuple[Floats, Floats]:
+    from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
 
     # Columns no training row uses get no weight: fit on the others only (much faster).
     used = np.unique(data.x.indices)
     model = LogisticRegression(C=c, max_iter=300, tol=1e-4, random_state=0)
-    model.fit(data.x[:, used], data.labels, sample_weight=data.weights)
+    with warnings.catch_warnings():
+        # an unfinished last step of the optimiser is no news for the user
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(data.x[:, used], data.labels, sample_weight=data.weights)
     dense = np.zeros((model.coef_.shape[0], data.x.shape[1]))
     dense[:, used] = model.coef_
     coef = np.zeros((len(classes), data.x.shape[1]))
