@@ -124,3 +124,29 @@ def test_cli_evaluate_passages(tmp_path: Path) -> None:
     refused = CliRunner().invoke(main, ["evaluate", "--passages", str(path)])
     assert refused.exit_code == 2
     assert "Error: --passages needs --codebook (the auto-coder's codebook)" in refused.stderr
+
+
+def test_cli_cross_validate_reports_learning(tmp_path: Path) -> None:
+    money = ["Het geld was op.", "Te weinig budget.", "De financiering schoot tekort."]
+    time = ["Het was te laat.", "De deadline was krap.", "Alles werd uitgesteld."]
+    paragraphs = (money + time) * 3
+    text = "\n\n".join(paragraphs) + "\n"
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "a.txt").write_text(text, encoding="utf-8")
+    rows, at = [], 0
+    for p in paragraphs:
+        start = text.index(p, at)
+        rows.append(("a.txt", start, start + len(p), "GELD" if p in money else "TIJD", p))
+        at = start + len(p)
+    gold = pd.DataFrame(rows, columns=["file", "start", "end", "code", "text"]).assign(coder="gold")
+    gold.to_csv(folder / "gold.csv", index=False)
+    (tmp_path / "book.yaml").write_text(BOOK, encoding="utf-8")
+    args = ["evaluate", "--cross-validate", "--codebook", str(tmp_path / "book.yaml")]
+    result = CliRunner().invoke(
+        main, [*args, "--gold", str(folder / "gold.csv"), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    learning = json.loads(result.stdout)["learning"]
+    assert (learning["folds"], learning["passages"]) == (5, 18)
+    assert learning["learned"]["top1"] > learning["shipped"]["top1"]
