@@ -27,6 +27,7 @@ import math
 import zlib
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -34,10 +35,21 @@ import scipy.sparse as sp
 
 from qualcode.codebook.patterns import fold, lemmatizer
 
-__all__ = ["DIMENSIONS", "FeatureWeights", "WordFeatures", "compound_parts", "stemmer"]
+__all__ = [
+    "CONTENT_IDF",
+    "DIMENSIONS",
+    "FeatureWeights",
+    "WordFeatures",
+    "compound_parts",
+    "prepare",
+    "stemmer",
+]
 
 #: Columns of the hashed feature space (word, compound, character and pair features).
 DIMENSIONS = 2**18
+#: Words at least this rare in training (ln(N/df) + 1) are content words: explanations name
+#: only those (``de``, ``niet``, ``was`` weigh in the model but explain nothing).
+CONTENT_IDF = 3.0
 Ints = npt.NDArray[np.intp]
 Floats = npt.NDArray[np.float64]
 _PAIR_MULT = np.uint64(0x9E3779B97F4A7C15)
@@ -74,7 +86,13 @@ def _vocabulary(language: str) -> frozenset[str]:
 
     component = pipeline(language).get_pipe("lemmatizer")
     table = component.lookups.get_table("lemma_lookup", {})  # type: ignore[attr-defined]
-    return frozenset(fold(str(v)) for v in table.values() if str(v).isalpha())
+    words = (str(v) for v in table.values())
+    return frozenset(w if w.isascii() else fold(w) for w in words if w.isalpha())
+
+
+def prepare(language: str) -> None:
+    """Load the word list that compounds are split against (once per process)."""
+    _vocabulary(language)
 
 
 def compound_parts(word: str, language: str = "nl") -> tuple[str, str] | None:
@@ -129,6 +147,7 @@ class WordFeatures:
         self._matrix: sp.csr_matrix | None = None
         self._stem_hash = np.zeros(0, dtype=np.uint64)
         self._is_word = np.zeros(0, dtype=bool)
+        self._content = np.zeros(0, dtype=bool)
 
     def __len__(self) -> int:
         return len(self.stems)
@@ -152,14 +171,48 @@ class WordFeatures:
             more = [self._row(lower) for lower in texts[len(aligned) :]]
             aligned = np.concatenate([aligned, np.array(more, dtype=np.intp)])
             self._aligned[id(texts)] = (kept, aligned)
-            if len(self.stems) > start:
-                self._matrix = None
-                new = self.stems[start:]
-                hashes = np.array([zlib.crc32(s.encode()) for s in new], dtype=np.uint64)
-                self._stem_hash = np.concatenate([self._stem_hash, hashes])
-                words = np.array([bool(s) for s in new], dtype=bool)
-                self._is_word = np.concatenate([self._is_word, words])
+            self._extend_arrays(start)
         return aligned
+
+    def _extend_arrays(self, start: int) -> None:
+        """The per-row arrays for the rows from *start* on."""
+        if len(self.stems) <= start:
+            return
+        self._matrix = None
+        new = self.stems[start:]
+        hashes = np.array([zlib.crc32(s.encode()) for s in new], dtype=np.uint64)
+        self._stem_hash = np.concatenate([self._stem_hash, hashes])
+        words = np.array([bool(s) for s in new], dtype=bool)
+        self._is_word = np.concatenate([self._is_word, words])
+        rare = [bool(s) and self.idf.get(s, self.max_idf) >= CONTENT_IDF for s in new]
+        self._content = np.concatenate([self._content, np.array(rare, dtype=bool)])
+
+    def table(self) -> dict[str, npt.NDArray[Any]]:
+        """Every word form met so far with its stem and vector, as arrays (for a cache)."""
+        matrix = self.matrix()
+        return {
+            "forms": np.array(self.forms, dtype=str),
+            "stems": np.array(self.stems, dtype=str),
+            "indptr": matrix.indptr,
+            "indices": matrix.indices,
+            "data": matrix.data,
+        }
+
+    def preload(self, table: dict[str, npt.NDArray[Any]]) -> None:
+        """Take the word forms of :meth:`table` (of features with the same weights and idf)."""
+        start = len(self.stems)
+        indptr, indices, data = table["indptr"], table["indices"], table["data"]
+        for k, (form, stem) in enumerate(
+            zip(table["forms"].tolist(), table["stems"].tolist(), strict=True)
+        ):
+            if form in self.index:
+                continue
+            self.index[form] = len(self.stems)
+            self.forms.append(form)
+            self.stems.append(stem)
+            a, b = int(indptr[k]), int(indptr[k + 1])
+            self._rows.append((indices[a:b].tolist(), data[a:b].tolist()))
+        self._extend_arrays(start)
 
     def _row(self, lower: str) -> int:
         found = self.index.get(lower)
@@ -197,16 +250,25 @@ class WordFeatures:
                 cols[h] = cols.get(h, 0.0) + idf * scale * v / norm
         self._rows.append((list(cols), list(cols.values())))
 
-    def matrix(self) -> sp.csr_matrix:
-        """Word ids x ``DIMENSIONS``: every word form's vector."""
+    def matrix(self, start: int = 0) -> sp.csr_matrix:
+        """Rows ``start..`` x ``DIMENSIONS``: the word forms' vectors."""
+        if start:
+            return self._csr(self._rows[start:])
         if self._matrix is None:
-            indptr = np.cumsum([0] + [len(c) for c, _ in self._rows])
-            indices = np.array([h for c, _ in self._rows for h in c], dtype=np.int32)
-            data = np.array([v for _, d in self._rows for v in d], dtype=np.float64)
-            self._matrix = sp.csr_matrix(
-                (data, indices, indptr), shape=(len(self._rows), DIMENSIONS)
-            )
+            self._matrix = self._csr(self._rows)
         return self._matrix
+
+    @staticmethod
+    def _csr(rows: list[tuple[list[int], list[float]]]) -> sp.csr_matrix:
+        indptr = np.cumsum([0] + [len(c) for c, _ in rows])
+        indices = np.array([h for c, _ in rows for h in c], dtype=np.int32)
+        data = np.array([v for _, d in rows for v in d], dtype=np.float64)
+        return sp.csr_matrix((data, indices, indptr), shape=(len(rows), DIMENSIONS))
+
+    def is_content(self, rows: Ints) -> npt.NDArray[np.bool_]:
+        """Which of *rows* are content words: in at most one training passage in eight or so
+        (inverse document frequency at least ``CONTENT_IDF``), or never seen in training."""
+        return self._content[rows]
 
     def is_word(self, rows: Ints) -> npt.NDArray[np.bool_]:
         """Which of *rows* are words (not punctuation)."""

@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from qualcode.coding.features import DIMENSIONS, FeatureWeights, WordFeatures
+from qualcode.coding.features import DIMENSIONS, FeatureWeights, WordFeatures, prepare
 from qualcode.coding.modelcache import FORMAT, load_model, save_model
 from qualcode.errors import CodingError
 
@@ -149,7 +149,12 @@ class LearnedModel:
         self.classes = classes
         self.valences = valences
         self.key = key
-        self._per_word: dict[str, Floats] = {}
+        width = sum(len(intercept) for _, intercept, _ in heads.values())
+        self._per_word: Floats = np.zeros((0, width))
+        self._by_column: Floats | None = None
+        self._forms: npt.NDArray[np.object_] = np.empty(0, dtype=object)
+        sizes = [len(intercept) for _, intercept, _ in heads.values()]
+        self._offsets = dict(zip(heads, np.cumsum([0, *sizes[:-1]]).tolist(), strict=True))
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, LearnedModel) and other.key == self.key
@@ -164,69 +169,109 @@ class LearnedModel:
 
     def word_scores(self, head: str) -> Floats:
         """Rows x classes: each word form's summed feature weights in *head*."""
-        cached = self._per_word.get(head, np.zeros((0, 0)))
-        if len(cached) < len(self.words):
-            coef = self.heads[head][0][:, :DIMENSIONS]
-            new = self.words.matrix()[len(cached) :]
-            fresh = np.asarray(new @ coef.T)
-            cached = np.vstack([cached.reshape(-1, fresh.shape[1]), fresh])
-            self._per_word[head] = cached
-        return cached
+        start = self._offsets[head]
+        return self._word_table()[:, start : start + len(self.heads[head][1])]
 
-    def logits(self, head: str, scan: TextScan, rules: Floats) -> tuple[Floats, Segments]:
-        """Segments x classes: the calibrated class scores of every segment of *scan*."""
-        coef, intercept, temperature = self.heads[head]
-        seg = _segments_of(scan, self.words, self.settings.features)
-        per_word = self.word_scores(head)
-        out = np.zeros((seg.n, len(intercept)), dtype=np.float64)
-        token_scores = per_word[seg.ids]
-        pair_coef = coef[:, seg.pair_columns].T * self.words.pair_weight()
-        for k in range(len(intercept)):
-            out[:, k] = np.bincount(seg.token_segment, token_scores[:, k], minlength=seg.n)
-            out[:, k] += np.bincount(seg.pair_segment, pair_coef[:, k], minlength=seg.n)
+    def _word_table(self) -> Floats:
+        """Rows x the classes of every head: the word forms' summed feature weights."""
+        if len(self._per_word) < len(self.words):
+            fresh = np.asarray(self.words.matrix(len(self._per_word)) @ self._column_table())
+            self._per_word = np.vstack([self._per_word, fresh])
+        return self._per_word
+
+    def _column_table(self) -> Floats:
+        """``DIMENSIONS`` x the classes of every head: weights by feature column (rows
+        contiguous, so that a column's classes are read at once)."""
+        if self._by_column is None:
+            joined = np.vstack([coef[:, :DIMENSIONS] for coef, _, _ in self.heads.values()])
+            self._by_column = np.ascontiguousarray(joined.T)
+        return self._by_column
+
+    def logits(self, seg: Segments, rules: Floats) -> dict[str, Floats]:
+        """Per head, segments x classes: the calibrated class scores of the segments *seg*.
+
+        *rules* is segments x top-level codes: the summed rule scores. Words and pairs
+        of words are looked up once for every head.
+        """
+        # segments x word forms (and x pair columns) as sparse counts, times the weights:
+        # each token's weights are read once, nothing per token is written
+        words = self._word_table()
+        out = np.asarray(_counts(seg.token_segment, seg.ids, seg.n, len(words)) @ words)
+        columns = self._column_table()
+        pairs = _counts(seg.pair_segment, seg.pair_columns, seg.n, DIMENSIONS) @ columns
+        out += np.asarray(pairs) * self.words.pair_weight()
         out /= seg.scale[:, None]
-        out += _rule_features(rules, self.settings.features) @ coef[:, DIMENSIONS:].T
-        out += intercept
-        return out / temperature, seg
+        features = _rule_features(rules, self.settings.features)
+        result = {}
+        for head, (coef, intercept, temperature) in self.heads.items():
+            start = self._offsets[head]
+            part = out[:, start : start + len(intercept)]
+            part += features @ coef[:, DIMENSIONS:].T + intercept
+            result[head] = part / temperature
+        return result
 
     def probabilities(self, scan: TextScan, rules: Floats) -> Prediction:
         """The variable and valence probabilities of every segment of *scan*.
 
         *rules* is segments x top-level codes: the summed rule scores.
         """
-        logits, seg = self.logits("variables", scan, rules)
-        valence = None
-        if self.valences:
-            valence = _softmax(self.logits("valence", scan, rules)[0])
-        return Prediction(_softmax(logits), valence, seg)
+        seg = _segments_of(scan, self.words, self.settings.features)
+        logits = self.logits(seg, rules)
+        valence = _softmax(logits["valence"]) if self.valences else None
+        return Prediction(_softmax(logits["variables"]), valence, seg)
 
     def explain(
         self, seg: Segments, rows: Ints, classes: Ints, *, head: str = "variables", top: int = 3
     ) -> list[str]:
         """For each (segment ``rows[i]``, class ``classes[i]`` of *head*): the words that
-        weighed most for that class, strongest first."""
-        out = [""] * len(rows)
+        weighed most for that class, strongest first (all rows at once)."""
         if not len(rows):
-            return out
+            return []
+        # rows of one segment and class (a variable's sub-codes) share their explanation
         per_word = self.word_scores(head)
-        texts = self.words.forms
-        order = np.argsort(rows, kind="stable")
-        rows_sorted = rows[order]
-        # per token of a segment in rows: its weight for that row's class
-        first = np.searchsorted(seg.token_segment, rows_sorted, side="left")
-        last = np.searchsorted(seg.token_segment, rows_sorted, side="right")
-        for i, a, b in zip(order.tolist(), first.tolist(), last.tolist(), strict=True):
-            ids = seg.ids[a:b]
-            weights = per_word[ids, classes[i]]
-            picked: list[str] = []
-            for j in np.argsort(-weights, kind="stable").tolist():
-                if weights[j] <= 0 or len(picked) == top:
-                    break
-                word = texts[int(ids[j])]
-                if word not in picked:
-                    picked.append(word)
-            out[i] = ", ".join(picked)
-        return out
+        width = per_word.shape[1]
+        pairs, back = np.unique(rows.astype(np.int64) * width + classes, return_inverse=True)
+        rows, classes = pairs // width, pairs % width
+        # every content word of every row's segment, with its weight there
+        first = np.searchsorted(seg.content_segment, rows, side="left")
+        counts = np.searchsorted(seg.content_segment, rows, side="right") - first
+        row = np.repeat(np.arange(len(rows), dtype=np.intp), counts)
+        token = np.repeat(first - (np.cumsum(counts) - counts), counts) + np.arange(len(row))
+        word = seg.content_ids[token]
+        weight = per_word[word, classes[row]]
+        keep = weight > 0
+        row, word, weight = row[keep], word[keep], weight[keep]
+        # the strongest word of each row, *top* times over (ties: the first): linear passes
+        picked_row: list[Ints] = []
+        picked_word: list[Ints] = []
+        position = np.arange(len(row))
+        for _ in range(top):
+            if not len(row):
+                break
+            starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]])
+            best = np.maximum.reduceat(weight, starts)
+            run = np.cumsum(np.r_[False, row[1:] != row[:-1]])
+            at = np.minimum.reduceat(np.where(weight == best[run], position, len(row)), starts)
+            picked_row.append(row[at])
+            picked_word.append(word[at])
+            rest = word != word[at][run]  # the word is taken: all its tokens in the row
+            row, word, weight = row[rest], word[rest], weight[rest]
+            position = np.arange(len(row))
+        # the words joined by ", " with whole-array string operations (no loop per row)
+        forms = self._form_array()
+        out = np.full(len(rows), "", dtype=object)
+        for r, w in zip(picked_row, picked_word, strict=True):
+            out[r] = np.where(out[r] == "", forms[w], out[r] + ", " + forms[w])
+        said: list[str] = out[back.reshape(-1)].tolist()
+        return said
+
+    def _form_array(self) -> npt.NDArray[np.object_]:
+        """The word forms by row, as an array of Python strings."""
+        if len(self._forms) < len(self.words):
+            more = np.empty(len(self.words) - len(self._forms), dtype=object)
+            more[:] = self.words.forms[len(self._forms) :]
+            self._forms = np.concatenate([self._forms, more])
+        return self._forms
 
 
 @dataclass(frozen=True, eq=False)
@@ -239,6 +284,8 @@ class Segments:
     pair_columns: Ints
     pair_segment: Ints
     scale: Floats  # per segment: words ** length_power (at least 1)
+    content_ids: Ints  # the content words among ids
+    content_segment: Ints
 
 
 def _segments_of(scan: TextScan, words: WordFeatures, weights: FeatureWeights) -> Segments:
@@ -250,7 +297,10 @@ def _segments_of(scan: TextScan, words: WordFeatures, weights: FeatureWeights) -
     left, columns = words.pair_columns(rows, segment)
     counts = np.bincount(token_segment, minlength=n).astype(np.float64)
     scale = np.maximum(counts, 1.0) ** weights.length_power
-    return Segments(n, ids, token_segment, columns, segment[left], scale)
+    content = words.is_content(ids)
+    return Segments(
+        n, ids, token_segment, columns, segment[left], scale, ids[content], token_segment[content]
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -260,6 +310,14 @@ class Prediction:
     variables: Floats
     valence: Floats | None
     segments: Segments
+
+
+def _counts(segment: Ints, column: Ints, n: int, width: int) -> sp.csr_matrix:
+    """``n`` x *width*: how often each column occurs per segment (*segment* ascending)."""
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(segment, minlength=n), out=indptr[1:])
+    data = np.ones(len(column), dtype=np.float64)
+    return sp.csr_matrix((data, column, indptr), shape=(n, width))
 
 
 def _softmax(logits: Floats) -> Floats:
@@ -494,4 +552,5 @@ def default_model(codebook: Codebook) -> LearnedModel | None:
     key = hashlib.sha256(repr(codebook).encode()).hexdigest()
     if key not in _DEFAULTS:
         _DEFAULTS[key] = train(codebook)
+        prepare(codebook.language)  # the compound splitter's word list: part of the model
     return _DEFAULTS[key]

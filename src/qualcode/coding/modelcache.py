@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["FORMAT", "cache_dir", "load_model", "save_model"]
 
 #: Bump when the model's arrays change meaning: older files are then never read.
-FORMAT = 1
+FORMAT = 2
 
 
 def cache_dir() -> Path | None:
@@ -54,6 +54,7 @@ def save_model(model: LearnedModel) -> None:
         "idf_values": np.array(list(model.words.idf.values()), dtype=np.float64),
         "max_idf": np.array(model.words.max_idf),
     }
+    arrays.update({f"words_{k}": v for k, v in model.words.table().items()})
     for name, (coef, intercept, temperature) in model.heads.items():
         used = np.flatnonzero(np.any(coef != 0, axis=0))
         arrays[f"{name}_columns"] = used
@@ -81,6 +82,8 @@ def load_model(key: str, codebook: Codebook, settings: ModelSettings) -> Learned
                 return None
             idf = dict(zip(f["idf_stems"].tolist(), f["idf_values"].tolist(), strict=True))
             words = WordFeatures(codebook.language, settings.features, idf, float(f["max_idf"]))
+            keys = ("forms", "stems", "indptr", "indices", "data")
+            words.preload({k: f[f"words_{k}"] for k in keys})
             valences = tuple(f["valences"].tolist())
             heads = {}
             for name in ("variables", "valence") if valences else ("variables",):

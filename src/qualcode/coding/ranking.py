@@ -129,11 +129,12 @@ def rank_with_model(
         if model.valences:
             label_of[code] = model.valences.index(counted[0])
     classes = np.array([label_of.get(g, 0) for g in groups.groups], dtype=np.intp)
+    # the model's words for every variable; for a valence code only where no pattern speaks
     for head, among in (("variables", variable), ("valence", valence)):
-        model_rows = np.flatnonzero(among[group])
-        words = model.explain(segments, segs[model_rows], classes[group[model_rows]], head=head)
-        for i, said in zip(model_rows.tolist(), words, strict=True):
-            if said:
-                part = f"model: {said}"
-                evidence[i] = f"{evidence[i]}; {part}" if evidence[i] else part
+        model_rows = np.flatnonzero(among[group] & ((head == "variables") | ~with_rules))
+        said = np.empty(len(model_rows), dtype=object)
+        said[:] = model.explain(segments, segs[model_rows], classes[group[model_rows]], head=head)
+        model_rows, said = model_rows[said != ""], said[said != ""]
+        before = evidence[model_rows]
+        evidence[model_rows] = np.where(before == "", "model: " + said, before + "; model: " + said)
     return Ranked(keep, confidence, ranks[segs, group], evidence.tolist())
