@@ -68,15 +68,21 @@ def test_export_memos_md_csv_docx(project, tmp_path) -> None:
         assert result.exit_code == 0, result.output
         assert result.output == f"wrote 3 memos to {tmp_path / name}\n"
     md = (tmp_path / "memos.md").read_text(encoding="utf-8")
+    # the sample codebook is Dutch, and so are the headings
     assert md.startswith(
-        "# Memos\n\n## On codes\n\n- **code FINANCIELE\\_RANDVOORWAARDEN** (anna): "
+        "# Memo's\n\n## Bij codes\n\n- **code FINANCIELE\\_RANDVOORWAARDEN** (anna): "
     )
-    assert "## On codings" in md and CODING_MEMO in md and "## On transcripts" in md
+    assert "## Bij coderingen" in md and CODING_MEMO in md and "## Bij transcripten" in md
     assert "**transcript vng.txt (VNG)** (anna): Verslag nog niet" in md
+    assert ", tekens " in md  # a coding memo says where the coding is
+    english = tmp_path / "memos_en.md"
+    args = ["project", "export-memos", str(path), "--out", str(english), "--lang", "en"]
+    assert runner.invoke(main, args).exit_code == 0
+    assert english.read_text(encoding="utf-8").startswith("# Memos\n\n## On codes\n\n")
     rows = list(csv.DictReader((tmp_path / "memos.csv").read_text("utf-8").splitlines()))
     assert [r["text"] for r in rows] == [CODE_MEMO, CODING_MEMO, TRANSCRIPT_MEMO]
     paragraphs = [p.text for p in docx.Document(str(tmp_path / "memos.docx")).paragraphs]
-    assert paragraphs[:2] == ["Memos", "On codes"]
+    assert paragraphs[:2] == ["Memo's", "Bij codes"]
     assert CODING_MEMO in paragraphs and TRANSCRIPT_MEMO in paragraphs
 
 
@@ -107,14 +113,14 @@ def test_report_of_a_project_shows_memos_where_they_belong(project, tmp_path) ->
     )
     assert result.exit_code == 0, result.output
     money = (out / "FINANCIELE_RANDVOORWAARDEN.md").read_text(encoding="utf-8")
-    assert "## Memos" in money and CODE_MEMO in money and CODING_MEMO in money
+    assert "## Memo's" in money and CODE_MEMO in money and CODING_MEMO in money
     assert TRANSCRIPT_MEMO not in money  # a transcript memo is in the memo report only
     html = (out / "FINANCIELE_RANDVOORWAARDEN.html").read_text(encoding="utf-8")
-    assert '<h2 id="memos">Memos</h2>' in html
+    assert '<h2 id="memos">Memo&#x27;s</h2>' in html
     other = (out / "PLANNING.md").read_text(encoding="utf-8")
-    assert "## Memos" not in other
+    assert "## Memo's" not in other
     memo_report = (out / "memos.md").read_text(encoding="utf-8")
     assert all(m in memo_report for m in (CODE_MEMO, CODING_MEMO, TRANSCRIPT_MEMO))
     assert TRANSCRIPT_MEMO in (out / "memos.html").read_text(encoding="utf-8")
-    assert '<a href="memos.html">Memos</a> (3)' in (out / "index.html").read_text("utf-8")
-    assert "[Memos](memos.md) (3)" in (out / "index.md").read_text(encoding="utf-8")
+    assert '<a href="memos.html">Memo&#x27;s</a> (3)' in (out / "index.html").read_text("utf-8")
+    assert "[Memo's](memos.md) (3)" in (out / "index.md").read_text(encoding="utf-8")

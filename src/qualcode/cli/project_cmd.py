@@ -127,7 +127,14 @@ def export_command(db: str, out: str, coder: str | None, status: str) -> None:
     type=click.Path(dir_okay=False),
     help="memos.md (a memo report), memos.csv (a table) or memos.docx.",
 )
-def export_memos_command(db: str, out: str) -> None:
+@click.option(
+    "--lang",
+    "lang",
+    type=click.Choice(["en", "nl"]),
+    default=None,
+    help="Language of headings and descriptions [default: the codebook's].",
+)
+def export_memos_command(db: str, out: str, lang: str | None) -> None:
     """Write every memo of DB (on codes, codings and transcripts) to a file.
 
     Each memo says what it is about: the code and its variable; for a coding
@@ -144,8 +151,9 @@ def export_memos_command(db: str, out: str) -> None:
 
     with Project.open(db) as project:
         frame = project_memos(project)
+        language = project.codebook.language
         sources: list[str | Path] = [db, *project.corpus.sources()]
-    write_memos(frame, out, inputs=sources)
+    write_memos(frame, out, language=lang or language, inputs=sources)
     click.echo(f"wrote {len(frame)} memos to {out}")
 
 

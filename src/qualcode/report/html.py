@@ -159,7 +159,7 @@ def render_section(content: ReportContent, section: VariableSection) -> str:
                     f'<p class="definition">{escape(group.code.description)}</p>\n'
                 )
         parts.append(_quote_group(group, s))
-    parts.append(memos_html(section.memos))
+    parts.append(memos_html(section.memos, language=content.language))
     return _page(
         f"{code.name} - {content.title}",
         "".join(parts),
@@ -193,7 +193,8 @@ def render_index(content: ReportContent) -> str:
         '<a href="quotes.csv">quotes.csv</a>.</p>\n'
     )
     if content.memos:
-        parts.append(f'<p><a href="memos.html">Memos</a> ({len(content.memos)}).</p>\n')
+        memos = escape(strings(content.language)("memos"))
+        parts.append(f'<p><a href="memos.html">{memos}</a> ({len(content.memos)}).</p>\n')
     parts.extend(render_table(t) for t in content.tables)
     parts.extend(_figure(f) for f in content.figures)
     parts.append(f"<h2>{escape(s('corpus'))}</h2>\n")
@@ -212,8 +213,8 @@ def write_html(content: ReportContent, folder: Path) -> list[str]:
         written.append(name)
     if content.memos:
         page = _page(
-            f"Memos - {content.title}",
-            memos_html(content.memos, level=1),
+            f"{strings(content.language)('memos')} - {content.title}",
+            memos_html(content.memos, level=1, language=content.language),
             _nav(content, "memos"),
             content.language,
         )

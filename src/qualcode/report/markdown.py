@@ -114,7 +114,7 @@ def render_section_md(content: ReportContent, section: VariableSection) -> str:
         parts.append(f"{s('no_passage')}\n\n")
     for group in section.quote_groups:
         parts.append(_quote_group(group, s))
-    parts.append(memos_markdown(section.memos))
+    parts.append(memos_markdown(section.memos, language=content.language))
     parts.append(f"[{s('overview')}](index.md)\n")
     return "".join(parts)
 
@@ -132,7 +132,8 @@ def render_index_md(content: ReportContent) -> str:
     parts.append(f"## {s('corpus')}\n\n")
     parts.append(render_table_md(content.corpus))
     if content.memos:
-        parts.append(f"\n[Memos](memos.md) ({len(content.memos)})\n")
+        memos = strings(content.language)("memos")
+        parts.append(f"\n[{memos}](memos.md) ({len(content.memos)})\n")
     return "".join(parts)
 
 
@@ -145,7 +146,9 @@ def write_markdown(content: ReportContent, folder: Path) -> list[str]:
         (folder / name).write_text(render_section_md(content, section), encoding="utf-8")
         written.append(name)
     if content.memos:
-        page = memos_markdown(content.memos, level=1) + "[Overview](index.md)\n"
+        overview = strings(content.language)("overview")
+        page = memos_markdown(content.memos, level=1, language=content.language)
+        page += f"[{overview}](index.md)\n"
         (folder / "memos.md").write_text(page, encoding="utf-8")
         written.append("memos.md")
     return written

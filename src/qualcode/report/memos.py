@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from qualcode.errors import QualcodeError
+from qualcode.report.i18n import Strings, strings
 
 if TYPE_CHECKING:
     from qualcode.report.anonymise import Anonymiser
@@ -78,16 +79,22 @@ class MemoNote:
     end: int = -1
     passage: str = ""
 
-    @property
-    def about(self) -> str:
-        """What the memo is about, in words (``code GELD``, ``VNG, vng.txt 120-300``)."""
+    def about(self, s: Strings) -> str:
+        """What the memo is about, in *s*'s language (``code GELD``, ``coding 12, GELD: VNG
+        (vng.txt, characters 120-300)``)."""
+        organisation = self.organisation or s("no_organisation")
         if self.kind == "code":
-            return f"code {self.code}"
+            return s("memo_code", code=self.code)
         if self.kind == "transcript":
-            return f"transcript {self.file} ({self.organisation or 'organisation unknown'})"
-        return (
-            f"coding {self.target}, {self.code}: {self.organisation or 'organisation unknown'} "
-            f"({self.file}, characters {self.start}-{self.end})"
+            return s("memo_transcript", file=self.file, organisation=organisation)
+        where = s("characters", start=self.start, end=self.end)
+        return s(
+            "memo_coding",
+            id=self.target,
+            code=self.code,
+            organisation=organisation,
+            file=self.file,
+            where=where,
         )
 
 
@@ -171,47 +178,46 @@ def with_memos(content: ReportContent, notes: Sequence[MemoNote]) -> ReportConte
     return replace(content, sections=sections, memos=tuple(notes))
 
 
-def _by_kind(notes: Iterable[MemoNote]) -> list[tuple[str, list[MemoNote]]]:
+def _by_kind(notes: Iterable[MemoNote], s: Strings) -> list[tuple[str, list[MemoNote]]]:
     """*notes* grouped by kind (code, coding, transcript), with the heading of each group."""
     notes = list(notes)
-    groups = [(_heading(k), [n for n in notes if n.kind == k]) for k in _KINDS]
+    groups = [(s(f"memos_on_{k}"), [n for n in notes if n.kind == k]) for k in _KINDS]
     return [(heading, part) for heading, part in groups if part]
 
 
-def _heading(kind: str) -> str:
-    return {"code": "On codes", "coding": "On codings", "transcript": "On transcripts"}[kind]
-
-
-def memos_markdown(notes: Iterable[MemoNote], *, level: int = 2, title: str = "Memos") -> str:
+def memos_markdown(notes: Iterable[MemoNote], *, level: int = 2, language: str = "en") -> str:
     """*notes* as Markdown under a heading of *level*, grouped by what they are about."""
     from qualcode.report.markdown import md_escape
 
-    groups = _by_kind(notes)
+    s = strings(language)
+    groups = _by_kind(notes, s)
     if not groups:
         return ""
-    out = [f"{'#' * level} {md_escape(title)}\n\n"]
+    out = [f"{'#' * level} {md_escape(s('memos'))}\n\n"]
     for heading, part in groups:
         out.append(f"{'#' * (level + 1)} {heading}\n\n")
         for n in part:
-            out.append(f"- **{md_escape(n.about)}** ({md_escape(n.coder)}): {md_escape(n.text)}\n")
+            about, coder, text = (md_escape(t) for t in (n.about(s), n.coder, n.text))
+            out.append(f"- **{about}** ({coder}): {text}\n")
             if n.passage:
                 out.append(f"  > {md_escape(' '.join(n.passage.split()))}\n")
         out.append("\n")
     return "".join(out)
 
 
-def memos_html(notes: Iterable[MemoNote], *, level: int = 2, title: str = "Memos") -> str:
+def memos_html(notes: Iterable[MemoNote], *, level: int = 2, language: str = "en") -> str:
     """*notes* as HTML under a heading of *level*, grouped by what they are about."""
-    groups = _by_kind(notes)
+    s = strings(language)
+    groups = _by_kind(notes, s)
     if not groups:
         return ""
-    out = [f'<h{level} id="memos">{escape(title)}</h{level}>\n']
+    out = [f'<h{level} id="memos">{escape(s("memos"))}</h{level}>\n']
     for heading, part in groups:
         out.append(f'<h{level + 1}>{heading}</h{level + 1}>\n<ul class="memos">\n')
         for n in part:
             passage = f"<blockquote>{escape(n.passage)}</blockquote>" if n.passage else ""
             out.append(
-                f"<li><strong>{escape(n.about)}</strong> ({escape(n.coder)}): "
+                f"<li><strong>{escape(n.about(s))}</strong> ({escape(n.coder)}): "
                 f"{escape(n.text)}{passage}</li>\n"
             )
         out.append("</ul>\n")
@@ -219,32 +225,34 @@ def memos_html(notes: Iterable[MemoNote], *, level: int = 2, title: str = "Memos
 
 
 def add_memos_docx(
-    document: Any, notes: Sequence[MemoNote], *, level: int = 2, title: str = "Memos"
+    document: Any, notes: Sequence[MemoNote], *, level: int = 2, language: str = "en"
 ) -> None:
     """Add *notes* to a python-docx *document* under a heading of *level* (nothing if none)."""
     if not notes:
         return
-    document.add_heading(title, level=level)
-    for heading, part in _by_kind(notes):
+    s = strings(language)
+    document.add_heading(s("memos"), level=level)
+    for heading, part in _by_kind(notes, s):
         document.add_heading(heading, level=level + 1)
         for n in part:
             about = document.add_paragraph()
-            about.add_run(n.about).bold = True
+            about.add_run(n.about(s)).bold = True
             about.add_run(f" ({n.coder})")
             document.add_paragraph(n.text)
             if n.passage:
                 document.add_paragraph(n.passage, style="Quote")
 
 
-def _docx(notes: Sequence[MemoNote], title: str) -> bytes:
+def _docx(notes: Sequence[MemoNote], language: str) -> bytes:
     import docx
 
     document = docx.Document()
     if notes:
-        add_memos_docx(document, notes, level=1, title=title)
+        add_memos_docx(document, notes, level=1, language=language)
     else:
-        document.add_heading(title, level=1)
-        document.add_paragraph("No memos.")
+        s = strings(language)
+        document.add_heading(s("memos"), level=1)
+        document.add_paragraph(s("no_memos"))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -254,13 +262,14 @@ def write_memos(
     frame: pd.DataFrame,
     path: str | Path,
     *,
-    title: str = "Memos",
+    language: str = "en",
     inputs: Iterable[str | Path] = (),
 ) -> Path:
     """Write the memos of :func:`project_memos` to *path* (``.md``, ``.csv`` or ``.docx``).
 
-    The file goes through ``qualcode.files.output`` (never over one of
-    *inputs*, whole or not at all).
+    Headings and descriptions are in *language* (``en``, ``nl``). The file goes
+    through ``qualcode.files.output`` (never over one of *inputs*, whole or not
+    at all).
     """
     from qualcode.files.output import check_suffix, write_output
 
@@ -270,9 +279,10 @@ def write_memos(
         data = frame.to_csv(index=False).encode("utf-8")
     elif suffix == ".md":
         notes = memo_notes(frame)
-        body = memos_markdown(notes, level=1, title=title) or f"# {title}\n\nNo memos.\n"
-        data = body.encode("utf-8")
+        s = strings(language)
+        empty = f"# {s('memos')}\n\n{s('no_memos')}\n"
+        data = (memos_markdown(notes, level=1, language=language) or empty).encode("utf-8")
     else:
-        data = _docx(memo_notes(frame), title)
+        data = _docx(memo_notes(frame), language)
     write_output(path, data, inputs=inputs)
     return path

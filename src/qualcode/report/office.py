@@ -99,7 +99,7 @@ def _docx_section(content: ReportContent, section: VariableSection, folder: Path
             )
             if mark.tags:
                 attribution.add_run(" · " + ", ".join(name for name, _ in mark.tags))
-    add_memos_docx(document, section.memos)
+    add_memos_docx(document, section.memos, language=content.language)
     name = f"{section.file_stem}.docx"
     document.save(str(folder / name))
     return name
