@@ -12,7 +12,7 @@ import pandas as pd
 from qualcode.corpus.build import read_transcript
 from qualcode.corpus.model import Segment, Transcript
 from qualcode.corpus.readers import DEFAULT_MAX_BYTES, QualcodeWarning
-from qualcode.corpus.respondents import RespondentsTable, read_respondents
+from qualcode.corpus.respondents import Respondent, RespondentsTable, read_respondents
 from qualcode.errors import CorpusError
 from qualcode.files.folder import folder_files
 
@@ -168,18 +168,94 @@ class Corpus:
         return pd.DataFrame.from_records(rows, columns=cols)
 
 
-def _candidate_files(root: Path, respondents_path: Path | None) -> list[Path]:
+def is_record_name(rel_parts: tuple[str, ...]) -> bool:
+    """Whether a file at *rel_parts* (its path inside the folder) is an interview record.
+
+    Hidden and ``_``-prefixed files and folders, data files (``.csv``, ``.xlsx``, ...)
+    and Office lock files (``~$...``) are not.
+    """
+    if any(part.startswith((".", "_")) for part in rel_parts):
+        return False
+    name = rel_parts[-1]
+    return Path(name).suffix.lower() not in _DATA_SUFFIXES and not name.startswith("~$")
+
+
+def record_files(root: Path, respondents_path: Path | None) -> list[Path]:
+    """The interview records in the folder *root*, in name order (not the respondents table)."""
     found, skipped = folder_files(root)  # regular files inside the folder only
     for line in skipped:
         warnings.warn(line, QualcodeWarning, stacklevel=3)
     files = []
     for p in found:
-        if p.suffix.lower() in _DATA_SUFFIXES or p.name.startswith("~$"):
+        if not is_record_name(p.relative_to(root).parts):
             continue
         if respondents_path is not None and p.resolve() == respondents_path.resolve():
             continue
         files.append(p)
     return files
+
+
+def read_record(
+    path: Path,
+    name: str,
+    table: RespondentsTable | None,
+    row: Respondent | None,
+    *,
+    labels: Iterable[str] = (),
+    interviewer_labels: Iterable[str] = (),
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> tuple[Transcript | None, CorpusIssue | None]:
+    """One record of a corpus folder, joined to its respondents-table *row*.
+
+    Returns the transcript (None when it cannot be read) and the problem met, if
+    any: the file cannot be read, or *table* has no row for it (*row* is None).
+    """
+    try:
+        t = read_transcript(
+            path,
+            name=name,
+            labels=labels,
+            interviewer_labels=interviewer_labels,
+            max_bytes=max_bytes,
+        )
+    except CorpusError as exc:
+        return None, CorpusIssue(name, str(exc))
+    except OSError as exc:
+        return None, CorpusIssue(name, f"{name}: cannot read the file ({exc.strerror})")
+    if table is None:
+        return t, None
+    if row is None:
+        return t, CorpusIssue(
+            name,
+            f"{name}: no row in {table.path.name}; add a row with file, respondent, organisation",
+        )
+    t = t.with_metadata(
+        respondent=row.respondent, organisation=row.organisation, attributes=row.attributes
+    )
+    return t, None
+
+
+def table_issues(table: RespondentsTable | None) -> list[CorpusIssue]:
+    """The respondents table's own problems (rows that could not be used)."""
+    return [] if table is None else [CorpusIssue(f, e) for f, e in table.errors]
+
+
+def missing_records(
+    table: RespondentsTable | None, found: Iterable[str], root: object
+) -> list[CorpusIssue]:
+    """A problem for every respondents-table row whose file is not among *found*."""
+    if table is None:
+        return []
+    present = set(found)
+    return [
+        CorpusIssue(
+            row.file,
+            f"{table.path.name}, row {row.row}: file {row.file} does not exist in "
+            f"{root}; fix the name or remove the row",
+        )
+        for row in table.rows
+        if row.file not in present
+    ]
 
 
 def load_corpus(
@@ -209,56 +285,27 @@ def load_corpus(
     table = (
         read_respondents(table_path) if (respondents is not None or table_path.exists()) else None
     )
-    issues: list[CorpusIssue] = []
-    if table is not None:
-        issues.extend(CorpusIssue(f, e) for f, e in table.errors)
+    issues = table_issues(table)
     meta = table.by_file() if table is not None else {}
     transcripts: list[Transcript] = []
-    found: set[str] = set()
-    for p in _candidate_files(root, table_path if table is not None else None):
+    found: list[str] = []
+    for p in record_files(root, table_path if table is not None else None):
         name = p.relative_to(root).as_posix()
-        found.add(name)
-        try:
-            t = read_transcript(
-                p,
-                name=name,
-                labels=labels,
-                interviewer_labels=interviewer_labels,
-                max_bytes=max_bytes,
-            )
-        except CorpusError as exc:
-            issues.append(CorpusIssue(name, str(exc)))
-            continue
-        except OSError as exc:
-            issues.append(CorpusIssue(name, f"{name}: cannot read the file ({exc.strerror})"))
-            continue
-        if table is not None:
-            row = meta.get(name)
-            if row is None:
-                issues.append(
-                    CorpusIssue(
-                        name,
-                        f"{name}: no row in {table.path.name}; "
-                        "add a row with file, respondent, organisation",
-                    )
-                )
-            else:
-                t = t.with_metadata(
-                    respondent=row.respondent,
-                    organisation=row.organisation,
-                    attributes=row.attributes,
-                )
-        transcripts.append(t)
-    if table is not None:
-        for row in table.rows:
-            if row.file not in found:
-                issues.append(
-                    CorpusIssue(
-                        row.file,
-                        f"{table.path.name}, row {row.row}: file {row.file} does not exist in "
-                        f"{root}; fix the name or remove the row",
-                    )
-                )
+        found.append(name)
+        t, issue = read_record(
+            p,
+            name,
+            table,
+            meta.get(name),
+            labels=labels,
+            interviewer_labels=interviewer_labels,
+            max_bytes=max_bytes,
+        )
+        if issue is not None:
+            issues.append(issue)
+        if t is not None:
+            transcripts.append(t)
+    issues.extend(missing_records(table, found, root))
     if strict and issues:
         raise CorpusError(issues[0].error)
     return Corpus(root, tuple(transcripts), tuple(issues), table)
