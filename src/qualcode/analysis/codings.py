@@ -8,6 +8,7 @@ never coded and never quoted.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -16,7 +17,10 @@ from qualcode.codebook.model import Codebook
 from qualcode.coding.codings import check_codings as checked_codings
 from qualcode.coding.codings import overlaps
 from qualcode.coding.model import Coding
-from qualcode.corpus import Corpus
+from qualcode.corpus import Corpus, Transcript
+
+if TYPE_CHECKING:
+    from qualcode.analysis.summary import Record
 
 __all__ = [
     "BLANK",
@@ -63,15 +67,17 @@ def codings_with_variables(
     return out.reset_index(drop=True)
 
 
-def transcript_table(corpus: Corpus) -> pd.DataFrame:
+def transcript_table(transcripts: Iterable[Transcript | Record]) -> pd.DataFrame:
     """One row per transcript: file, respondent, organisation and every attribute.
 
-    An empty respondent id becomes the file name (each transcript is then one
-    respondent); an empty organisation or attribute value becomes ``(blank)``.
+    *transcripts* is a corpus (or its ``Summary.records``). An empty respondent id
+    becomes the file name (each transcript is then one respondent); an empty
+    organisation or attribute value becomes ``(blank)``.
     """
-    attrs = corpus.attribute_columns()
+    items = list(transcripts)
+    attrs = list(dict.fromkeys(key for t in items for key in t.attributes))
     rows = []
-    for t in corpus.transcripts:
+    for t in items:
         row = {
             "file": t.file,
             "respondent": t.respondent or t.file,

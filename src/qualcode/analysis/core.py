@@ -21,6 +21,7 @@ from qualcode.analysis.codings import (
 )
 from qualcode.analysis.kwic import kwic as _kwic
 from qualcode.analysis.quotes import Quote, quote_frame, quotes_of
+from qualcode.analysis.summary import Tables
 from qualcode.analysis.words import words as _words
 from qualcode.codebook.model import Codebook
 from qualcode.coding.model import Coding
@@ -88,7 +89,7 @@ class Reach:
         )
 
 
-class Analysis:
+class Analysis(Tables):
     """Codings of a corpus, mapped once onto its segments, ready to count and quote.
 
     Build it from a codings DataFrame (the codings CSV contract) or a list of
@@ -178,63 +179,12 @@ class Analysis:
         """``segment_codes`` with each code repeated for its ancestors (sub-codes roll up)."""
         return _freq.rolled_up(self.segment_codes, self.codebook)
 
-    # -- counts -----------------------------------------------------------------------------
+    @cached_property
+    def code_counts(self) -> pd.DataFrame:
+        """Coded segments per file, code and valence: what every count is taken from."""
+        return _freq.segment_counts(self.rolled_codes, self.codebook)
 
-    @property
-    def respondents(self) -> int:
-        """Number of respondents in the corpus."""
-        return int(self.transcripts["respondent"].nunique())
-
-    @property
-    def organisations(self) -> int:
-        """Number of organisations in the corpus."""
-        return int(self.transcripts["organisation"].nunique())
-
-    def frequencies(
-        self,
-        *,
-        by: str | None = None,
-        level: str = "code",
-        codes: Iterable[str] | None = None,
-        within: str | None = None,
-    ) -> pd.DataFrame:
-        """Coded segments, respondents and organisations per code (sub-codes roll up).
-
-        *by* (``organisation``, ``respondent``, ``file`` or a respondents-table
-        column such as ``steering_group``) gives one row per code and group.
-        *level* is ``code`` (every code) or ``variable`` (the variables only);
-        *codes* picks codes by id, *within* a code and its sub-codes. Columns:
-        ``variable, code, name, [by], segments, respondents, organisations``.
-        """
-        return _freq.frequencies(
-            self.rolled_codes,
-            self.transcripts,
-            self.codebook,
-            by=by,
-            level=level,
-            codes=self._pick(codes, within),
-        )
-
-    def _pick(self, codes: Iterable[str] | None, within: str | None) -> list[str] | None:
-        if within is not None:
-            return [c.id for c in self.codebook.descendants(within)]
-        return None if codes is None else list(codes)
-
-    def crosstab(
-        self,
-        *,
-        by: str = "organisation",
-        level: str = "variable",
-        value: str = "segments",
-        codes: Iterable[str] | None = None,
-        within: str | None = None,
-    ) -> pd.DataFrame:
-        """Codes x groups of *by*: *value* (``segments``, ``respondents`` or ``organisations``).
-
-        The codes are chosen as in :meth:`frequencies`.
-        """
-        freq = self.frequencies(by=by, level=level, codes=codes, within=within)
-        return _matrix.crosstab(freq, by=by, value=value)
+    # -- counts ---------------------------------------------------------------------------
 
     def reach(self, code: str) -> Reach:
         """How widely *code* (with its sub-codes) was raised, for a sentence in a report."""
@@ -247,25 +197,6 @@ class Analysis:
             of_respondents=self.respondents,
             organisations=int(row["organisations"]),
             of_organisations=self.organisations,
-        )
-
-    def group_sizes(self, by: str) -> pd.DataFrame:
-        """Respondents and organisations in each group of *by*."""
-        return _freq.group_sizes(self.transcripts, by)
-
-    def valence_split(
-        self,
-        *,
-        level: str = "variable",
-        codes: Iterable[str] | None = None,
-        within: str | None = None,
-    ) -> pd.DataFrame:
-        """Coded segments per code split by the valence coded on the same segment.
-
-        The codes are chosen as in :meth:`frequencies`.
-        """
-        return _freq.valence_split(
-            self.rolled_codes, self.codebook, level=level, codes=self._pick(codes, within)
         )
 
     # -- matrices ---------------------------------------------------------------------------
@@ -286,14 +217,6 @@ class Analysis:
         """Organisations x variables: quotes (merged per variable) or their number per cell."""
         return _matrix.framework_matrix(
             self._variable_quotes, self.transcripts, self.codebook, values=values
-        )
-
-    def compare(
-        self, attribute: str = "steering_group", *, level: str = "variable"
-    ) -> pd.DataFrame:
-        """Codes compared between the groups of *attribute* (see ``matrix.compare``)."""
-        return _matrix.compare(
-            self.rolled_codes, self.transcripts, self.codebook, attribute=attribute, level=level
         )
 
     def case_matrix(self, by: str = "organisation", *, values: str = "count") -> pd.DataFrame:

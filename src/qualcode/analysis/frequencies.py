@@ -3,6 +3,10 @@
 A code's count includes its sub-codes (a segment coded ``REPRESENTATIE_NIEUWKOMERS``
 counts for ``REPRESENTATIE`` too), and a segment counts once per code however
 many codings of that code overlap it.
+
+Every count is taken from :func:`segment_counts`: coded segments per file, code
+and valence. Those tables add up: the counts of a corpus are the counts of its
+parts put together (the Dask engine builds them per partition).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ __all__ = [
     "frequencies",
     "group_sizes",
     "rolled_up",
+    "segment_counts",
     "valence_split",
 ]
 
@@ -54,6 +59,25 @@ def rolled_up(seg_codes: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     return out.drop_duplicates(["file", "segment", "code"]).reset_index(drop=True)
 
 
+def segment_counts(rolled: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Coded segments per file, code and valence of the segment, from *rolled* (``rolled_up``).
+
+    Columns ``file, code, valence, segments``; ``valence`` is the segment's valence
+    code, ``mixed`` (several) or ``none``. Only combinations that occur get a row.
+    """
+    valence_ids = [c.id for c in codebook.valence_codes()]
+    marks = rolled[rolled["code"].isin(valence_ids)]
+    several = marks.duplicated(["file", "segment"], keep=False).to_numpy()
+    per_segment = marks.assign(valence=np.where(several, MIXED, marks["code"].to_numpy()))
+    per_segment = per_segment.drop_duplicates(["file", "segment"])[["file", "segment", "valence"]]
+    data = rolled[["file", "segment", "code"]].merge(
+        per_segment, on=["file", "segment"], how="left"
+    )
+    data["valence"] = data["valence"].fillna(NONE)
+    counts = data.groupby(["file", "code", "valence"], sort=False).size()
+    return counts.rename("segments").reset_index().astype({"segments": np.int64})
+
+
 def code_levels(codebook: Codebook, level: str) -> list[str]:
     """Code ids reported at *level*: ``variable`` (the variables) or ``code`` (every code)."""
     if level == "variable":
@@ -73,7 +97,7 @@ def group_sizes(transcripts: pd.DataFrame, by: str) -> pd.DataFrame:
 
 
 def frequencies(
-    rolled: pd.DataFrame,
+    counts: pd.DataFrame,
     transcripts: pd.DataFrame,
     codebook: Codebook,
     *,
@@ -83,8 +107,8 @@ def frequencies(
 ) -> pd.DataFrame:
     """How often each code was raised, overall or per group.
 
-    *rolled* pairs segments with codes, sub-codes rolled up (see
-    :func:`rolled_up`); *transcripts* is the transcript table. *level* ``code`` lists every code of
+    *counts* are coded segments per file and code (:func:`segment_counts`);
+    *transcripts* is the transcript table. *level* ``code`` lists every code of
     the codebook, ``variable`` the variables only; *codes* restricts the rows
     further. Columns: ``variable, code, name``, then *by* when given, then
     ``segments, respondents, organisations``. With *by*, every code appears
@@ -94,13 +118,15 @@ def frequencies(
     for code_id in ids:
         codebook.get(code_id)
     keys = ["code"] if by is None else ["code", check_grouping(transcripts, by)]
-    data = rolled[rolled["code"].isin(ids)].merge(
-        transcripts.drop(columns=[c for c in ("variable", "code") if c in transcripts.columns]),
+    data = counts[counts["code"].isin(ids)][["file", "code", "segments"]].merge(
+        transcripts.drop(
+            columns=[c for c in ("variable", "code", "segments") if c in transcripts.columns]
+        ),
         on="file",
         how="left",
     )
-    counts = data.groupby(keys, sort=False).agg(
-        segments=("segment", "size"),
+    table = data.groupby(keys, sort=False).agg(
+        segments=("segments", "sum"),
         respondents=("respondent", "nunique"),
         organisations=("organisation", "nunique"),
     )
@@ -108,14 +134,14 @@ def frequencies(
         index: pd.Index = pd.Index(ids, name="code")
     else:
         index = pd.MultiIndex.from_product([ids, _sorted_groups(transcripts[by])], names=keys)
-    counts = counts.reindex(index, fill_value=0).astype(np.int64).reset_index()
-    counts.insert(0, "variable", [codebook.variable_of(c) for c in counts["code"]])
-    counts.insert(2, "name", [codebook.get(c).name for c in counts["code"]])
-    return counts
+    table = table.reindex(index, fill_value=0).astype(np.int64).reset_index()
+    table.insert(0, "variable", [codebook.variable_of(c) for c in table["code"]])
+    table.insert(2, "name", [codebook.get(c).name for c in table["code"]])
+    return table
 
 
 def valence_split(
-    rolled: pd.DataFrame,
+    counts: pd.DataFrame,
     codebook: Codebook,
     *,
     level: str = "variable",
@@ -123,22 +149,18 @@ def valence_split(
 ) -> pd.DataFrame:
     """Coded segments per code, split by the valence coded on the same segment.
 
-    *rolled* pairs segments with codes, sub-codes rolled up. One row per code
-    (index ``code``); one column per valence code (``BEVORDEREND``,
+    *counts* are coded segments per file, code and valence (:func:`segment_counts`).
+    One row per code (index ``code``); one column per valence code (``BEVORDEREND``,
     ``BELEMMEREND``), then ``mixed`` (more than one valence) and ``none``.
     """
     ids = list(codes) if codes is not None else code_levels(codebook, level)
     valence_ids = [c.id for c in codebook.valence_codes()]
-    is_valence = rolled["code"].isin(valence_ids)
-    marks = rolled[is_valence]
-    several = marks.duplicated(["file", "segment"], keep=False).to_numpy()
-    per_segment = marks.assign(valence=np.where(several, MIXED, marks["code"].to_numpy()))
-    per_segment = per_segment.drop_duplicates(["file", "segment"])[["file", "segment", "valence"]]
-    data = rolled[~is_valence & rolled["code"].isin(ids)].merge(
-        per_segment, on=["file", "segment"], how="left"
+    data = counts[~counts["code"].isin(valence_ids) & counts["code"].isin(ids)]
+    table = (
+        data.groupby(["code", "valence"])["segments"].sum().unstack(fill_value=0)
+        if len(data)
+        else pd.DataFrame()
     )
-    data["valence"] = data["valence"].fillna(NONE)
-    table = pd.crosstab(data["code"], data["valence"]) if len(data) else pd.DataFrame()
     columns = [*valence_ids, MIXED, NONE]
     table = table.reindex(index=pd.Index(ids, name="code"), columns=columns, fill_value=0)
     table.columns.name = "valence"

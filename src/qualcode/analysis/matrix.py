@@ -103,7 +103,7 @@ def framework_matrix(
 
 
 def compare(
-    rolled: pd.DataFrame,
+    counts: pd.DataFrame,
     transcripts: pd.DataFrame,
     codebook: Codebook,
     *,
@@ -112,6 +112,7 @@ def compare(
 ) -> pd.DataFrame:
     """Codes compared between the groups of a respondent attribute.
 
+    *counts* are coded segments per file and code (``segment_counts``).
     One row per code (index ``code``); for every group (outer column level)
     the measures of ``COMPARE_MEASURES``: the organisations of that group that
     raised the code, the group's number of organisations (``of``), their
@@ -120,7 +121,7 @@ def compare(
     comparable.
     """
     check_grouping(transcripts, attribute)
-    freq = frequencies(rolled, transcripts, codebook, by=attribute, level=level)
+    freq = frequencies(counts, transcripts, codebook, by=attribute, level=level)
     sizes = group_sizes(transcripts, attribute)
     parts = {}
     for group, rows in freq.groupby(attribute, sort=False):

@@ -19,10 +19,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from qualcode.corpus import Corpus
+from qualcode.corpus import Corpus, Transcript
+
+if TYPE_CHECKING:
+    from qualcode.analysis.summary import Record
 
 __all__ = ["PERSON", "RESPONDENT", "Anonymiser"]
 
@@ -80,8 +84,15 @@ class Anonymiser:
     @classmethod
     def for_corpus(cls, corpus: Corpus, *, names: Iterable[str] = ()) -> Anonymiser:
         """Names from the respondents table's ``name`` column, plus *names*."""
+        return cls.for_records(corpus.transcripts, names=names)
+
+    @classmethod
+    def for_records(
+        cls, records: Iterable[Transcript | Record], *, names: Iterable[str] = ()
+    ) -> Anonymiser:
+        """Names from the ``name`` attribute of *records* (transcripts), plus *names*."""
         found: list[str] = []
-        for t in corpus.transcripts:
+        for t in records:
             found.extend(n.strip() for n in t.attributes.get("name", "").split(";") if n.strip())
         others = [n.strip() for n in names if n.strip()]
         return cls(tuple(dict.fromkeys(found)), tuple(dict.fromkeys(others)))

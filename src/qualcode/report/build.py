@@ -15,12 +15,13 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from qualcode.analysis import QUOTE_COLUMNS, Analysis, quote_frame
+from qualcode.analysis import QUOTE_COLUMNS, Analysis
+from qualcode.analysis.summary import QuoteTables, Summary, Tables
 from qualcode.errors import ArgumentError, OutputError
 from qualcode.files.output import check_output, write_failure
 from qualcode.report.anonymise import Anonymiser
@@ -42,6 +43,7 @@ __all__ = [
     "frequency_table",
     "parse_formats",
     "quote_table",
+    "write_report",
 ]
 
 REPORT_FORMATS = ("html", "md", "docx", "xlsx")
@@ -68,7 +70,7 @@ def parse_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
     return out
 
 
-def frequency_table(analysis: Analysis) -> pd.DataFrame:
+def frequency_table(analysis: Tables) -> pd.DataFrame:
     """``frequencies.csv``: every code x organisation, with segments and respondents."""
     freq = analysis.frequencies(by="organisation", level="code")
     return freq[list(FREQUENCY_COLUMNS)]
@@ -139,7 +141,7 @@ def _figure_steps(jobs: list[FigureJob], tmp: Path, pool: Executor | None) -> li
 
 
 def _text_steps(
-    analysis: Analysis,
+    analysis: Summary,
     content: ReportContent,
     tmp: Path,
     formats: Sequence[str],
@@ -178,6 +180,17 @@ def _text_steps(
     return text, office
 
 
+def _check_options(formats: str | Iterable[str], max_quotes: int) -> tuple[str, ...]:
+    chosen = parse_formats(formats)
+    if "docx" in chosen or "xlsx" in chosen:
+        from qualcode.report.office import require
+
+        require(chosen)
+    if max_quotes < 0:
+        raise ArgumentError(f"max_quotes must be 0 (all) or more, not {max_quotes}")
+    return chosen
+
+
 def build_report(
     analysis: Analysis,
     out: str | Path,
@@ -193,6 +206,7 @@ def build_report(
     workers: int | None = None,
     inputs: Iterable[str | Path] = (),
     memos: pd.DataFrame | None = None,
+    client: Any = None,
 ) -> ReportSet:
     """Write the report set of *analysis* into the folder *out*.
 
@@ -211,23 +225,67 @@ def build_report(
     per core, at most 4). No file is written over one of *inputs* (the files the
     report is made from), nor over anything but a regular file. *memos* (the
     table of ``qualcode.report.memos.project_memos``) puts each variable's memos
-    on its page and all of them in ``memos.html`` and ``memos.md``.
+    on its page and all of them in ``memos.html`` and ``memos.md``. With a
+    ``dask.distributed`` *client*, the counts and quotes are computed per
+    partition of files on its cluster and put together (the same report set).
     """
-    chosen = parse_formats(formats)
-    if "docx" in chosen or "xlsx" in chosen:
-        from qualcode.report.office import require
-
-        require(chosen)
-    if max_quotes < 0:
-        raise ArgumentError(f"max_quotes must be 0 (all) or more, not {max_quotes}")
+    _check_options(formats, max_quotes)
     if compare is not None:
         analysis.group_sizes(compare)  # an unknown attribute fails before anything is written
+    if client is None:
+        summary = Summary.of(analysis)
+        quotes = QuoteTables.of(analysis)
+    else:
+        from qualcode.engine.report import summarise_analysis
+
+        summary, quotes = summarise_analysis(analysis, client)
+    return write_report(
+        summary,
+        quotes,
+        out,
+        formats=formats,
+        compare=compare,
+        max_quotes=max_quotes,
+        anonymise=anonymise,
+        names=names,
+        title=title,
+        language=language,
+        progress=progress,
+        workers=workers,
+        inputs=inputs,
+        memos=memos,
+    )
+
+
+def write_report(
+    summary: Summary,
+    quotes: QuoteTables,
+    out: str | Path,
+    *,
+    formats: str | Iterable[str] = DEFAULT_FORMATS,
+    compare: str | None = None,
+    max_quotes: int = DEFAULT_MAX_QUOTES,
+    anonymise: bool = False,
+    names: Iterable[str] = (),
+    title: str = "",
+    language: str | None = None,
+    progress: Callable[[Sequence[Step]], Iterable[Step]] | None = None,
+    workers: int | None = None,
+    inputs: Iterable[str | Path] = (),
+    memos: pd.DataFrame | None = None,
+) -> ReportSet:
+    """Write the report set of *summary* and its *quotes* (``QuoteTables``) into *out*.
+
+    What both engines end with; the options are those of :func:`build_report`.
+    """
+    chosen = _check_options(formats, max_quotes)
+    if compare is not None:
+        summary.group_sizes(compare)  # an unknown attribute fails before anything is written
     from qualcode.report.content import ReportPlan
 
-    anonymiser = Anonymiser.for_corpus(analysis.corpus, names=names) if anonymise else Anonymiser()
-    codebook = analysis.codebook
+    anonymiser = Anonymiser.for_records(summary.records, names=names) if anonymise else Anonymiser()
     plan = ReportPlan(
-        analysis,
+        summary,
         compare=compare,
         max_quotes=max_quotes,
         anonymiser=anonymiser,
@@ -246,19 +304,12 @@ def build_report(
                 else None
             )
             figures = _figure_steps(jobs, tmp, pool)  # with a pool, drawn while the rest runs
-            valence = {c.id for c in codebook.valence_codes()}
-            quotes = quote_frame(
-                analysis.codings,
-                analysis.corpus,
-                codebook,
-                codes=[c.id for c in codebook.codes if c.id not in valence],
-            )
             content = plan.content(quotes)
             if memos is not None and len(memos):
                 from qualcode.report.memos import memo_notes, with_memos
 
                 content = with_memos(content, memo_notes(memos, anonymiser))
-            text, office = _text_steps(analysis, content, tmp, chosen, quotes, anonymiser)
+            text, office = _text_steps(summary, content, tmp, chosen, quotes.quotes, anonymiser)
             steps = text + figures + office
             written: list[str] = []
             for _label, run in progress(steps) if progress is not None else steps:
@@ -273,4 +324,4 @@ def build_report(
         raise write_failure(out, exc) from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return ReportSet(out, tuple(written), quotes=len(quotes))
+    return ReportSet(out, tuple(written), quotes=len(quotes.quotes))

@@ -11,13 +11,13 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 
-import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
 from qualcode import plots
-from qualcode.analysis import Analysis, quote_frame, quotes_of
+from qualcode.analysis import quotes_of
 from qualcode.analysis.frequencies import MIXED, NONE
+from qualcode.analysis.summary import QuoteTables, Summary
 from qualcode.codebook.model import Code
 from qualcode.report.anonymise import Anonymiser
 from qualcode.report.i18n import strings
@@ -49,7 +49,7 @@ def _slug(text: str) -> str:
 
 
 class ReportPlan:
-    """The tables and figures of a report set for *analysis*, computed once.
+    """The tables and figures of a report set for *analysis* (a ``Summary``), computed once.
 
     *compare* names a respondent attribute whose groups are compared;
     *max_quotes* caps the quotes shown per code and valence (0: all);
@@ -59,7 +59,7 @@ class ReportPlan:
 
     def __init__(
         self,
-        analysis: Analysis,
+        analysis: Summary,
         *,
         compare: str | None = None,
         max_quotes: int = 25,
@@ -82,7 +82,7 @@ class ReportPlan:
         self.split = analysis.valence_split(level="code")
         self.by_org = analysis.crosstab(by="organisation", level="code")
         self.compared = analysis.compare(compare, level="code") if compare else None
-        self.words = {t.file: t.words for t in analysis.corpus.transcripts}
+        self.words = analysis.words
         self.colours = plots.code_colours(self.cb) | {MIXED: plots.MIXED_COLOUR}
 
     # -- figures --------------------------------------------------------------------------
@@ -240,11 +240,9 @@ class ReportPlan:
     def corpus_table(self) -> Table:
         """One row per transcript: who, how long, how much of it was coded."""
         a = self.a
-        segments = a.segments.groupby("file").size()
-        coded = a.segment_codes.drop_duplicates(["file", "segment"]).groupby("file").size()
         s = self.s
         rows = []
-        for t in a.corpus.transcripts:
+        for t in a.records:
             row: dict[str, object] = {
                 s("file"): t.file,
                 s("respondent"): t.respondent,
@@ -255,8 +253,8 @@ class ReportPlan:
             row.update(
                 {
                     s("words"): self.words[t.file],
-                    s("segments"): int(segments.get(t.file, 0)),
-                    s("coded_segments"): int(coded.get(t.file, 0)),
+                    s("segments"): t.segments,
+                    s("coded_segments"): t.coded,
                 }
             )
             rows.append(row)
@@ -268,8 +266,8 @@ class ReportPlan:
     def notes(self) -> list[str]:
         """Problems the reader must know about: unreadable files, unattributed transcripts."""
         a = self.a
-        notes = [e.error for e in a.corpus.errors]
-        unattributed = [t.file for t in a.corpus.transcripts if not t.organisation]
+        notes = [e.error for e in a.errors]
+        unattributed = [t.file for t in a.records if not t.organisation]
         if unattributed:
             notes.append(
                 self.s("unattributed", n=len(unattributed), files=", ".join(unattributed[:10]))
@@ -279,16 +277,16 @@ class ReportPlan:
     def facts(self) -> list[tuple[str, str]]:
         """The corpus and coding in figures, for the top of the overview."""
         a, s = self.a, self.s
-        coders = sorted({c for c in a.codings["coder"].unique() if c})
+        coders = a.coders
         cb = self.cb
-        coded = a.segment_codes.drop_duplicates(["file", "segment"]).shape[0]
-        codings = str(len(a.codings))
+        coded = a.coded_segments
+        codings = str(a.codings)
         return [
-            (s("transcripts"), str(len(a.corpus))),
+            (s("transcripts"), str(len(a.records))),
             (s("respondents"), str(self.n_resp)),
             (s("organisations"), str(self.n_orgs)),
             (s("words"), f"{sum(self.words.values()):,}"),
-            (s("respondent_units", units=s.units(a.unit)), str(len(a.segments))),
+            (s("respondent_units", units=s.units(a.unit)), str(a.segments)),
             (s("coded_segments"), str(coded)),
             (
                 s("codings"),
@@ -298,21 +296,6 @@ class ReportPlan:
         ]
 
     # -- quotes and sections --------------------------------------------------------------
-
-    def coded_segments(self) -> pd.DataFrame:
-        """Each segment coded with a variable: ``variable``, ``file``, ``start``, ``end``, and
-        ``category``, its valence as the tables count it (a valence id, mixed or none)."""
-        ids = {v.id for v in self.variables}
-        rows = self.a.segment_codes
-        marks = rows[rows["code"].isin([v.id for v in self.valence])]
-        several = marks.duplicated(["file", "segment"], keep=False).to_numpy()
-        marks = marks.assign(category=np.where(several, MIXED, marks["code"].to_numpy()))
-        marks = marks.drop_duplicates(["file", "segment"])[["file", "segment", "category"]]
-        rows = rows[rows["variable"].isin(ids)].drop_duplicates(["file", "segment", "variable"])
-        rows = rows.merge(marks, on=["file", "segment"], how="left").fillna({"category": NONE})
-        return rows.merge(self.a.segments, on=["file", "segment"])[
-            ["variable", "file", "start", "end", "category"]
-        ]
 
     def marks(self, row: pd.Series) -> QuoteMarks:
         """What to show on a passage besides its text: its codes and valence, its size."""
@@ -399,17 +382,10 @@ class ReportPlan:
             self.quote_groups(variable, passages, code_quotes, coded),
         )
 
-    def content(self, quotes: pd.DataFrame) -> ReportContent:
-        """The report content, given every quote of the variables' codes (``quote_frame``)."""
-        valence = {c.id for c in self.cb.valence_codes()}
-        passages = quote_frame(
-            self.a.codings,
-            self.a.corpus,
-            self.cb,
-            codes=[c.id for c in self.cb.codes if c.id not in valence],
-            group="variable",
-        )
-        coded = self.coded_segments()
+    def content(self, quote_tables: QuoteTables) -> ReportContent:
+        """The report content, given the quote tables of the analysis (``QuoteTables``)."""
+        quotes = quote_tables.quotes
+        passages, coded = quote_tables.passages, quote_tables.coded
         by_variable = {
             name: dict(iter(frame.groupby("variable", sort=False)))
             for name, frame in (("passages", passages), ("quotes", quotes), ("coded", coded))
