@@ -313,6 +313,24 @@ class _Coder:
         return coded.codings([t.file for t in transcripts], self.matcher.codes)
 
 
+#: The coders compiled in this process, newest last: a long-lived worker (a Dask worker,
+#: a notebook) compiles a codebook once, not once per call. Keyed by codebook and options.
+_CODERS: list[_Coder] = []
+_KEEP_CODERS = 4
+
+
+def coder_for(codebook: Codebook, selection: Selection, model: LearnedModel | None) -> _Coder:
+    """The compiled coder for *codebook*, *selection* and *model*, made once per process."""
+    spec = (codebook, selection, model)
+    for coder in _CODERS:
+        if coder.spec[0] is codebook and coder.spec[1:] == spec[1:] or coder.spec == spec:
+            return coder
+    coder = _Coder(codebook, selection, model)
+    _CODERS.append(coder)
+    del _CODERS[:-_KEEP_CODERS]
+    return coder
+
+
 _WORKER: _Coder | None = None
 
 
@@ -385,7 +403,7 @@ def _pooled(
     first = next(chunks, None)
     if first is None:
         return
-    local = _Coder(codebook, selection, model)
+    local = coder_for(codebook, selection, model)
     codes = local.matcher.codes
 
     def results(
@@ -436,7 +454,7 @@ def iter_autocode(
     selection = selection or Selection()
     learned = resolve_model(codebook, model)
     if workers <= 1:
-        coder = _Coder(codebook, selection, learned)
+        coder = coder_for(codebook, selection, learned)
         for batch in _batches(transcripts, lambda t: len(t.text)):
             yield from zip(batch, coder.code_transcripts(batch, unit), strict=True)
         return
@@ -463,7 +481,7 @@ def iter_autocode_texts(
     selection = selection or Selection()
     learned = resolve_model(codebook, model)
     if workers <= 1:
-        coder = _Coder(codebook, selection, learned)
+        coder = coder_for(codebook, selection, learned)
         for batch in _batches(texts, lambda pair: len(pair[1])):
             files = [file for file, _ in batch]
             coded = _work_texts(coder, [text for _, text in batch], unit)
@@ -534,10 +552,27 @@ def autocode_frame(
     selection: Selection | None = None,
     workers: int | None = None,
     model: LearnedModel | bool = True,
+    client: Any = None,
 ) -> pd.DataFrame:
-    """Auto-code *corpus* and return the codings as a DataFrame in the codings CSV contract."""
+    """Auto-code *corpus* and return the codings as a DataFrame in the codings CSV contract.
+
+    With a ``dask.distributed`` *client* the corpus is coded in partitions of
+    files on its cluster (the same rows in the same order); *workers* is then
+    not used.
+    """
     from qualcode.coding.csvio import codings_frame
 
+    if client is not None:
+        from qualcode.engine.autocode import autocode_corpus_frame
+
+        return autocode_corpus_frame(
+            corpus,
+            codebook,
+            client=client,
+            unit=unit,
+            selection=selection or Selection(),
+            model=model,
+        )
     codings = autocode(
         corpus, codebook, unit=unit, selection=selection, workers=workers, model=model
     )

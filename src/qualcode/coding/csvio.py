@@ -13,7 +13,13 @@ from qualcode.coding.model import CODINGS_COLUMNS, Coding
 from qualcode.corpus import Corpus
 from qualcode.files.output import open_output, write_failure
 
-__all__ = ["codings_frame", "frame_to_codings", "read_codings_csv", "write_codings_csv"]
+__all__ = [
+    "codings_frame",
+    "frame_to_codings",
+    "read_codings_csv",
+    "write_codings_csv",
+    "write_codings_parts",
+]
 
 
 def codings_frame(
@@ -58,13 +64,29 @@ def write_codings_csv(
     (the files the codings were made from) or cannot be written
     (see :mod:`qualcode.files.output`).
     """
+    write_codings_parts([frame], path, inputs=inputs)
+
+
+def write_codings_parts(
+    frames: Iterable[pd.DataFrame], path: str | Path, *, inputs: Iterable[str | Path] = ()
+) -> None:
+    """Write the *frames* one after the other as one codings CSV, whole or not at all.
+
+    For codings made in parts (the Dask engine's partitions): each part is
+    written as it comes, so the whole table is never held; the header is that
+    of the first part. The bytes are those of one ``write_codings_csv`` of the
+    parts put together; *inputs* as there.
+    """
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise write_failure(path, exc) from None
     with open_output(path, inputs=inputs, text=True) as fh:
-        frame.to_csv(fh, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+        for i, frame in enumerate(frames):
+            frame.to_csv(
+                fh, index=False, header=i == 0, quoting=csv.QUOTE_MINIMAL, lineterminator="\n"
+            )
 
 
 def _number(value: object) -> float | None:

@@ -198,7 +198,7 @@ def record_files(root: Path, respondents_path: Path | None) -> list[Path]:
 def read_record(
     path: Path,
     name: str,
-    table: RespondentsTable | None,
+    table: str | None,
     row: Respondent | None,
     *,
     labels: Iterable[str] = (),
@@ -207,8 +207,9 @@ def read_record(
 ) -> tuple[Transcript | None, CorpusIssue | None]:
     """One record of a corpus folder, joined to its respondents-table *row*.
 
-    Returns the transcript (None when it cannot be read) and the problem met, if
-    any: the file cannot be read, or *table* has no row for it (*row* is None).
+    *table* is the respondents table's file name (None: no table). Returns the
+    transcript (None when it cannot be read) and the problem met, if any: the
+    file cannot be read, or the table has no row for it (*row* is None).
     """
     try:
         t = read_transcript(
@@ -227,7 +228,7 @@ def read_record(
     if row is None:
         return t, CorpusIssue(
             name,
-            f"{name}: no row in {table.path.name}; add a row with file, respondent, organisation",
+            f"{name}: no row in {table}; add a row with file, respondent, organisation",
         )
     t = t.with_metadata(
         respondent=row.respondent, organisation=row.organisation, attributes=row.attributes
@@ -295,7 +296,7 @@ def load_corpus(
         t, issue = read_record(
             p,
             name,
-            table,
+            table.path.name if table is not None else None,
             meta.get(name),
             labels=labels,
             interviewer_labels=interviewer_labels,

@@ -14,7 +14,13 @@ from qualcode.analysis import Analysis
 from qualcode.codebook.model import Codebook
 from qualcode.corpus import Corpus, CorpusIssue
 from qualcode.errors import ArgumentError, OutputError
-from qualcode.report.build import DEFAULT_FORMATS, DEFAULT_MAX_QUOTES, Step, build_report
+from qualcode.report.build import (
+    DEFAULT_FORMATS,
+    DEFAULT_MAX_QUOTES,
+    Step,
+    build_report,
+    write_report,
+)
 from qualcode.report.model import ReportSet
 
 __all__ = ["AUTO_COMPARE", "AUTOCODED_CSV", "ReportRun", "report_corpus"]
@@ -109,6 +115,7 @@ def report_corpus(
     workers: int | None = None,
     autocode_progress: Callable[[Iterator[Any], int], Iterable[Any]] | None = None,
     progress: Callable[[Sequence[Step]], Iterable[Step]] | None = None,
+    client: Any = None,
 ) -> ReportRun:
     """Write the report set of a corpus into *out*, auto-coding it first when no codings are given.
 
@@ -121,6 +128,11 @@ def report_corpus(
     file quotes the transcripts as they are). *compare* ``auto`` compares
     by ``steering_group`` when the respondents table has it. The other options
     are those of :func:`build_report`.
+
+    With a ``dask.distributed`` *client*, a corpus to auto-code is read, coded
+    and summarised by the workers of its cluster (records in a folder every
+    worker sees, or at an fsspec URL); given codings are analysed here and
+    summarised on the cluster. The report set is the same.
     """
     if codings is not None and project is not None:
         raise ArgumentError("give codings or a project, not both")
@@ -128,6 +140,28 @@ def report_corpus(
         raise OutputError(f"{out}: exists and is not a folder; choose a folder for the report set")
     if coder and project is None:
         raise ArgumentError("a coder chooses codings of a project; give the project too")
+    options: dict[str, Any] = {
+        "language": language,
+        "formats": formats,
+        "max_quotes": max_quotes,
+        "anonymise": anonymise,
+        "names": names,
+        "title": title,
+        "progress": progress,
+        "workers": workers,
+    }
+    if client is not None and codings is None and project is None:
+        return _report_on_cluster(
+            out,
+            client,
+            transcripts=transcripts,
+            respondents=respondents,
+            codebook=codebook,
+            unit=unit,
+            compare=compare,
+            autocode_progress=autocode_progress,
+            **options,
+        )
     corpus, book, frame = _sources(
         transcripts=transcripts,
         respondents=respondents,
@@ -147,19 +181,66 @@ def report_corpus(
         autocoded = None if anonymise else Path(out) / AUTOCODED_CSV
         auto = _autocode(corpus, book, autocoded, unit=unit, progress=autocode_progress)
         analysis = Analysis(auto, corpus, book, unit=unit, source="auto-coding")
+    inputs: tuple[str | Path, ...] = (
+        *corpus.sources(),
+        book.path,
+        *(str(p) for p in (codings, project) if p),
+    )
     report = build_report(
         analysis,
         out,
         memos=_memos(project),
-        formats=formats,
         compare=compare,
-        max_quotes=max_quotes,
-        anonymise=anonymise,
-        names=names,
-        title=title,
-        language=language,
-        progress=progress,
-        workers=workers,
-        inputs=(*corpus.sources(), book.path, *(str(p) for p in (codings, project) if p)),
+        client=client,
+        inputs=inputs,
+        **options,
     )
     return ReportRun(report, len(analysis.codings), autocoded, corpus.errors, corpus.warnings)
+
+
+def _report_on_cluster(
+    out: str | Path,
+    client: Any,
+    *,
+    transcripts: str | Path | None,
+    respondents: str | Path | None,
+    codebook: str | Path | None,
+    unit: str,
+    compare: str | None,
+    anonymise: bool,
+    autocode_progress: Callable[[Iterator[Any], int], Iterable[Any]] | None,
+    **options: Any,
+) -> ReportRun:
+    """``report_corpus`` of a corpus to auto-code, on the cluster of *client*."""
+    from qualcode.codebook import load_codebook
+    from qualcode.engine.records import RecordSource
+    from qualcode.engine.report import report_records
+
+    if transcripts is None or codebook is None:
+        raise ArgumentError("a report needs transcripts and a codebook, or a project")
+    source = RecordSource.open(transcripts, respondents=respondents)
+    book = load_codebook(codebook)
+    # the codings CSV quotes the transcripts, names and all: not kept when anonymising
+    autocoded = None if anonymise else Path(out) / AUTOCODED_CSV
+
+    def wrap(items: Iterator[Any], total: int) -> Iterator[Any]:
+        if autocode_progress is None:
+            return items
+        return iter(autocode_progress(items, total))
+
+    summary, quotes = report_records(
+        source, book, client=client, unit=unit, autocoded=autocoded, progress=wrap
+    )
+    if compare == AUTO_COMPARE:
+        has = any("steering_group" in r.attributes for r in summary.records)
+        compare = "steering_group" if has else None
+    report = write_report(
+        summary,
+        quotes,
+        out,
+        compare=compare,
+        anonymise=anonymise,
+        inputs=(*source.paths(), book.path),
+        **options,
+    )
+    return ReportRun(report, summary.codings, autocoded, summary.errors)
