@@ -12,16 +12,19 @@ import click
 
 from qualcode.cli import main
 from qualcode.cli.options import (
+    RecordsPath,
+    check_engine,
     codebook_option,
     echo_corpus_warnings,
+    engine_options,
     format_option,
     progress,
     quiet_option,
     respondents_option,
     say,
-    transcripts_option,
     unit_option,
 )
+from qualcode.codebook.model import Codebook
 from qualcode.coding.autocoder import (
     DEFAULT_MIN_CONFIDENCE,
     DEFAULT_MIN_SCORE,
@@ -39,7 +42,14 @@ rules_only_option = click.option(
 
 
 @main.command("autocode")
-@transcripts_option
+@click.option(
+    "--transcripts",
+    "transcripts",
+    required=True,
+    type=RecordsPath(),
+    help="Folder of interview records (.txt .md .docx .odt .vtt .srt); with the Dask "
+    "engine also an fsspec URL (s3://bucket/study) every worker can read.",
+)
 @respondents_option
 @codebook_option
 @click.option(
@@ -98,8 +108,10 @@ rules_only_option = click.option(
     "--workers",
     type=click.IntRange(min=1),
     default=None,
-    help="Processes to use [default: 1 for small corpora, every core for large ones].",
+    help="Processes to use [default: 1 for small corpora, every core for large ones; "
+    "with --engine dask: one per core].",
 )
+@engine_options
 @quiet_option
 def autocode_command(
     transcripts: str,
@@ -115,6 +127,8 @@ def autocode_command(
     learn_from: tuple[str, ...],
     rules_only: bool,
     workers: int | None,
+    scheduler: str | None,
+    engine: str,
     quiet: bool,
 ) -> None:
     """Auto-code the respondent speech of a corpus: the codebook's patterns plus a learned model.
@@ -126,7 +140,9 @@ def autocode_command(
     --learn-from, the model also learns from your own coding (the text column
     of each hand-coded row). Interviewer turns are never coded. Files that cannot
     be read are reported as 'error:' lines after the others were coded, and the
-    exit status is then 1.
+    exit status is then 1. With --scheduler (or
+    --engine dask) the records are read and coded by Dask workers, a partition of
+    files each; the codings are the same, row for row (docs/scale.md).
 
     \b
     Example:
@@ -134,16 +150,37 @@ def autocode_command(
           --codebook codebook/msm.yaml --out codings_auto.csv
       qualcode autocode --transcripts interviews --codebook codebook/msm.yaml \\
           --learn-from my_coding.csv --out codings_auto.csv
+      qualcode autocode --transcripts /shared/study --codebook codebook/msm.yaml \\
+          --out codings_auto.csv --scheduler tcp://10.0.0.5:8786
     """
     from qualcode.codebook import load_codebook
     from qualcode.coding.autocoder import autocode_corpus
     from qualcode.corpus import load_corpus
 
     book = load_codebook(codebook)
-    corpus = load_corpus(transcripts, respondents=respondents)
     selection = Selection(
         min_score, relative, valence_min_score, min_confidence, valence_min_confidence
     )
+    if check_engine(transcripts, scheduler, engine):
+        if learn_from:
+            raise click.UsageError(
+                "--learn-from trains a model in this process, which Dask workers cannot "
+                "load; leave out --learn-from, or --scheduler and --engine dask"
+            )
+        _autocode_dask(
+            transcripts,
+            respondents,
+            book,
+            out,
+            unit,
+            selection,
+            not rules_only,
+            scheduler,
+            workers,
+            quiet,
+        )
+        return
+    corpus = load_corpus(transcripts, respondents=respondents)
     model = _model(book, learn_from, rules_only, quiet)
 
     def bar(items: Iterator[Any]) -> Iterator[Any]:
@@ -184,6 +221,48 @@ def _model(book: Any, learn_from: tuple[str, ...], rules_only: bool, quiet: bool
     if not quiet:
         click.echo(f"learned from {n} hand-coded passages in {len(learn_from)} file(s)", err=True)
     return model
+
+
+def _autocode_dask(
+    transcripts: str,
+    respondents: str | None,
+    book: Codebook,
+    out: str,
+    unit: str,
+    selection: Selection,
+    model: bool,
+    scheduler: str | None,
+    workers: int | None,
+    quiet: bool,
+) -> None:
+    from qualcode.engine import RecordSource, dask_client
+    from qualcode.engine.autocode import autocode_records
+
+    source = RecordSource.open(transcripts, respondents=respondents)
+
+    def bar(items: Iterator[Any], total: int) -> Iterator[Any]:
+        return progress(items, total=total, desc="auto-coding (partitions)", quiet=quiet)
+
+    with dask_client(scheduler=scheduler, engine="dask", workers=workers) as client:
+        run = autocode_records(
+            source,
+            book,
+            out,
+            client=client,
+            unit=unit,
+            selection=selection,
+            model=model,
+            progress=bar,
+        )
+    click.echo(
+        f"wrote {run.codings} codings ({run.variables} variables) for "
+        f"{run.transcripts} transcripts to {out}"
+    )
+    echo_corpus_warnings(source.warnings)
+    for issue in run.errors:
+        say("error", issue.error)
+    if run.errors:
+        sys.exit(1)
 
 
 @main.command("evaluate")

@@ -95,3 +95,48 @@ def say(kind: str, message: object) -> None:
     from qualcode.files.folder import shown
 
     click.echo(f"{kind}: {shown(str(message))}", err=True)
+
+
+class RecordsPath(click.ParamType):
+    """A folder of interview records, or an fsspec URL of one (``s3://bucket/study``)."""
+
+    name = "FOLDER|URL"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value)
+        if "://" in text:
+            return text
+        return str(
+            click.Path(exists=True, file_okay=False, dir_okay=True).convert(text, param, ctx)
+        )
+
+
+def engine_options(func: F) -> F:
+    """``--engine`` and ``--scheduler``: run on this machine's processes or a Dask cluster."""
+    func = click.option(
+        "--scheduler",
+        "scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="Run on this dask.distributed scheduler (e.g. tcp://10.0.0.5:8786); "
+        "needs qualcode[dask]. Implies --engine dask.",
+    )(func)
+    return click.option(
+        "--engine",
+        type=click.Choice(["local", "dask"]),
+        default="local",
+        show_default=True,
+        help="local: this machine's process pool; dask: a Dask cluster (a LocalCluster "
+        "of --workers processes unless --scheduler names one).",
+    )(func)
+
+
+def check_engine(transcripts: str | None, scheduler: str | None, engine: str) -> bool:
+    """Whether the Dask engine was asked for; a URL of records needs it (``UsageError``)."""
+    dask = scheduler is not None or engine == "dask"
+    if transcripts is not None and "://" in transcripts and not dask:
+        raise click.UsageError(
+            f"--transcripts {transcripts} is a URL: its records are read by Dask workers; "
+            "add --engine dask or --scheduler ADDRESS"
+        )
+    return dask

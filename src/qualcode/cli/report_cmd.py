@@ -10,10 +10,12 @@ import click
 
 from qualcode.cli import main
 from qualcode.cli.options import (
+    RecordsPath,
+    check_engine,
     echo_corpus_warnings,
+    engine_options,
     progress,
     project_codebook_option,
-    project_transcripts_option,
     quiet_option,
     respondents_option,
     say,
@@ -23,7 +25,14 @@ from qualcode.report import AUTO_COMPARE, DEFAULT_MAX_QUOTES, REPORT_FORMATS
 
 
 @main.command("report")
-@project_transcripts_option
+@click.option(
+    "--transcripts",
+    "transcripts",
+    default=None,
+    type=RecordsPath(),
+    help="Folder of interview records [default with --project: the project's own]; with "
+    "the Dask engine also an fsspec URL (s3://bucket/study) every worker can read.",
+)
 @respondents_option
 @project_codebook_option
 @click.option(
@@ -104,6 +113,7 @@ from qualcode.report import AUTO_COMPARE, DEFAULT_MAX_QUOTES, REPORT_FORMATS
     default=None,
     help="Processes drawing the figures [default: one per core, at most 4].",
 )
+@engine_options
 @quiet_option
 def report_command(
     transcripts: str | None,
@@ -122,6 +132,8 @@ def report_command(
     title: str,
     language: str | None,
     workers: int | None,
+    scheduler: str | None,
+    engine: str,
     quiet: bool,
 ) -> None:
     """Write one report per MSM variable, with the overview, CSVs and figures, into a folder.
@@ -135,7 +147,9 @@ def report_command(
     organisation, start, end, valence, text) hold every number and quote.
     Without --codings or --project the corpus is auto-coded first (the
     codings are kept in codings_auto.csv). Open index.html from the folder,
-    or zip the folder and send it: every link is relative.
+    or zip the folder and send it: every link is relative. With --scheduler
+    (or --engine dask) Dask workers read, code and count the records, a
+    partition of files each; the report set is the same (docs/scale.md).
 
     \b
     Example:
@@ -143,6 +157,8 @@ def report_command(
           --codebook codebook/msm.yaml --out reports
       qualcode report --transcripts transcripts_sample --codebook codebook/msm.yaml \\
           --codings transcripts_sample/codings_gold.csv --out reports --anonymise
+      qualcode report --transcripts /shared/study --codebook codebook/msm.yaml \\
+          --out reports --scheduler tcp://10.0.0.5:8786
     """
     from qualcode.report import parse_formats, report_corpus
 
@@ -157,6 +173,7 @@ def report_command(
     if coder and project is None:
         raise click.UsageError("--coder chooses codings of a project; add --project")
     formats = parse_formats(fmt)
+    dask = check_engine(transcripts, scheduler, engine)
 
     def autocode_bar(items: Iterator[Any], total: int) -> Iterable[Any]:
         return progress(items, total=total, desc="auto-coding", quiet=quiet)
@@ -164,26 +181,30 @@ def report_command(
     def report_bar(steps: Sequence[Any]) -> Iterable[Any]:
         return progress(steps, total=len(steps), desc="writing report", quiet=quiet)
 
-    run = report_corpus(
-        out,
-        transcripts=transcripts,
-        respondents=respondents,
-        codebook=codebook,
-        codings=codings,
-        project=project,
-        coder=coder,
-        unit=unit,
-        formats=formats,
-        compare=None if compare.lower() == "none" else compare,
-        max_quotes=max_quotes,
-        anonymise=anonymise,
-        names=[n for n in names.split(";") if n.strip()],
-        title=title,
-        language=language,
-        workers=workers,
-        autocode_progress=autocode_bar,
-        progress=report_bar,
-    )
+    from qualcode.engine import dask_client
+
+    with dask_client(scheduler=scheduler, engine="dask" if dask else "local") as client:
+        run = report_corpus(
+            out,
+            transcripts=transcripts,
+            respondents=respondents,
+            codebook=codebook,
+            codings=codings,
+            project=project,
+            coder=coder,
+            unit=unit,
+            formats=formats,
+            compare=None if compare.lower() == "none" else compare,
+            max_quotes=max_quotes,
+            anonymise=anonymise,
+            names=[n for n in names.split(";") if n.strip()],
+            title=title,
+            language=language,
+            workers=workers,
+            autocode_progress=autocode_bar,
+            progress=report_bar,
+            client=client,
+        )
     report = run.report
     variables = len(
         {

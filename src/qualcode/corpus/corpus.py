@@ -78,11 +78,7 @@ class Corpus:
             return ()
         if any(t.organisation for t in self.transcripts):
             return ()  # read from a project, which keeps the organisations
-        return (
-            f"{self.root}: no respondents table (respondents.csv), so quotes and tables "
-            "cannot name organisations; add respondents.csv to the folder with the columns "
-            "file, respondent, organisation (one row per transcript)",
-        )
+        return (no_table_warning(self.root),)
 
     def get(self, file: str) -> Transcript:
         """The transcript read from *file* (its name in the folder)."""
@@ -166,6 +162,15 @@ class Corpus:
         ]
         cols = ["file", "respondent", "organisation", "format", "words", "turns", "paragraphs"]
         return pd.DataFrame.from_records(rows, columns=cols)
+
+
+def no_table_warning(root: object) -> str:
+    """The warning for a corpus folder *root* read without a respondents table."""
+    return (
+        f"{root}: no respondents table (respondents.csv), so quotes and tables "
+        "cannot name organisations; add respondents.csv to the folder with the columns "
+        "file, respondent, organisation (one row per transcript)"
+    )
 
 
 def is_record_name(rel_parts: tuple[str, ...]) -> bool:

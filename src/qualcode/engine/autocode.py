@@ -18,11 +18,13 @@ import pandas as pd
 from qualcode.codebook.model import Codebook
 from qualcode.coding.autocoder import Selection, autocode
 from qualcode.coding.csvio import codings_frame, write_codings_parts
+from qualcode.coding.learned import LearnedModel
 from qualcode.coding.model import CODINGS_COLUMNS
 from qualcode.corpus import Corpus, CorpusIssue
 from qualcode.engine.cluster import worker_count
 from qualcode.engine.records import Part, RecordSource, partition, read_part
 from qualcode.engine.tasks import run_parts
+from qualcode.errors import CodingError
 
 __all__ = ["AutocodeRun", "CodedPart", "autocode_part", "autocode_records", "corpus_parts"]
 
@@ -48,17 +50,28 @@ class AutocodeRun:
 
 
 def code_corpus(
-    corpus: Corpus, codebook: Codebook, unit: str, selection: Selection
+    corpus: Corpus,
+    codebook: Codebook,
+    unit: str,
+    selection: Selection,
+    model: LearnedModel | bool = True,
 ) -> pd.DataFrame:
     """The codings frame of *corpus*, coded in this process (as a worker does)."""
-    codings = autocode(corpus, codebook, unit=unit, selection=selection, workers=1)
+    codings = autocode(corpus, codebook, unit=unit, selection=selection, workers=1, model=model)
     return codings_frame(codings, corpus, variable_of=codebook.variable_of)
 
 
-def autocode_part(part: Part, codebook: Codebook, unit: str, selection: Selection) -> CodedPart:
+def autocode_part(
+    part: Part,
+    codebook: Codebook,
+    unit: str,
+    selection: Selection,
+    model: LearnedModel | bool = True,
+) -> CodedPart:
     """Read and auto-code one partition (runs on a worker)."""
     corpus = read_part(part)
-    return CodedPart(code_corpus(corpus, codebook, unit, selection), len(corpus), corpus.errors)
+    frame = code_corpus(corpus, codebook, unit, selection, model)
+    return CodedPart(frame, len(corpus), corpus.errors)
 
 
 def corpus_parts(corpus: Corpus, workers: int) -> list[Part]:
@@ -72,11 +85,27 @@ def corpus_parts(corpus: Corpus, workers: int) -> list[Part]:
 
 
 def autocode_corpus_frame(
-    corpus: Corpus, codebook: Codebook, *, client: Any, unit: str, selection: Selection
+    corpus: Corpus,
+    codebook: Codebook,
+    *,
+    client: Any,
+    unit: str,
+    selection: Selection,
+    model: LearnedModel | bool = True,
 ) -> pd.DataFrame:
-    """The codings frame of a corpus already read, coded on the cluster of *client*."""
+    """The codings frame of a corpus already read, coded on the cluster of *client*.
+
+    *model* is True (the shipped learned model, loaded by each worker) or False: a
+    model fitted in this process cannot be sent to the workers.
+    """
+    if not isinstance(model, bool):
+        raise CodingError(
+            "a learned model fitted in this process cannot be sent to Dask workers; "
+            "pass model=True (the shipped model, loaded on every worker) or model=False"
+        )
     parts = corpus_parts(corpus, worker_count(client))
-    frames = [r.codings for r in run_parts(client, autocode_part, parts, codebook, unit, selection)]
+    results = run_parts(client, autocode_part, parts, codebook, unit, selection, model)
+    frames = [r.codings for r in results]
     if not frames:
         return pd.DataFrame(columns=list(CODINGS_COLUMNS))
     return pd.concat(frames, ignore_index=True)
@@ -90,17 +119,19 @@ def autocode_records(
     client: Any,
     unit: str = "paragraph",
     selection: Selection | None = None,
+    model: bool = True,
     progress: Callable[[Iterator[CodedPart], int], Iterator[CodedPart]] | None = None,
 ) -> AutocodeRun:
     """Auto-code the records of *source* on the cluster of *client*; the codings CSV to *out*.
 
     Workers read their partitions themselves; the codings are written to *out*
     part by part, in corpus order (the file appears whole or not at all).
+    *model* False codes with the patterns alone (``autocode``'s ``model``).
     *progress* wraps the stream of parts (with their number).
     """
     selection = selection or Selection()
     parts = source.parts(worker_count(client))
-    stream = run_parts(client, autocode_part, parts, codebook, unit, selection)
+    stream = run_parts(client, autocode_part, parts, codebook, unit, selection, model)
     if progress is not None:
         stream = progress(stream, len(parts))
     tally = {"codings": 0, "transcripts": 0}

@@ -20,6 +20,7 @@ from qualcode.corpus import DEFAULT_MAX_BYTES, Corpus, CorpusIssue, Respondent, 
 from qualcode.corpus.corpus import (
     is_record_name,
     missing_records,
+    no_table_warning,
     read_record,
     record_files,
     table_issues,
@@ -146,6 +147,11 @@ class RecordSource:
             return ()
         table = (self.table.path,) if self.table is not None else ()
         return (*(Path(self.root) / name for name in self.names), *table)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What ``Corpus.warnings`` says of the same folder: no respondents table."""
+        return () if self.table is not None or not self.names else (no_table_warning(self.root),)
 
     def issues_before(self) -> list[CorpusIssue]:
         """The problems reported before the records' own: the respondents table's."""

@@ -243,4 +243,4 @@ def _report_on_cluster(
         inputs=(*source.paths(), book.path),
         **options,
     )
-    return ReportRun(report, summary.codings, autocoded, summary.errors)
+    return ReportRun(report, summary.codings, autocoded, summary.errors, source.warnings)
