@@ -17,7 +17,8 @@ Hierarchy::
     ├── OutputError        an output file or folder that must not or cannot be written
     ├── ArgumentError      an argument out of range, unknown, or contradicting another
     │                      (also a ``ValueError``; the CLI exits 2, a usage mistake)
-    └── DependencyError    an optional library that is not installed
+    ├── DependencyError    an optional library that is not installed
+    └── ClusterError       a Dask scheduler out of reach, without workers, or losing them
 
     QualcodeWarning        (a ``UserWarning``) a file read with a problem worth knowing
 
@@ -32,6 +33,7 @@ from collections.abc import Sequence
 
 __all__ = [
     "ArgumentError",
+    "ClusterError",
     "CodebookError",
     "CodingError",
     "CodingsRefused",
@@ -114,6 +116,10 @@ class ArgumentError(QualcodeError, ValueError):
 
 class DependencyError(QualcodeError):
     """An optional library a feature needs is not installed; the message says what to install."""
+
+
+class ClusterError(QualcodeError):
+    """The Dask cluster a run was sent to cannot do it: unreachable, no workers, workers lost."""
 
 
 class QualcodeWarning(UserWarning):

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from qualcode.errors import QualcodeError
+from qualcode.errors import ArgumentError, ClusterError, DependencyError
 
 __all__ = ["ENGINES", "connect", "dask_client", "require_distributed", "worker_count"]
 
@@ -22,11 +22,11 @@ WORKER_WAIT = 60
 
 
 def require_distributed() -> Any:
-    """The ``distributed`` module, or a ``QualcodeError`` saying how to install it."""
+    """The ``distributed`` module, or a ``DependencyError`` saying how to install it."""
     try:
         import distributed
     except ImportError:
-        raise QualcodeError(
+        raise DependencyError(
             "the Dask engine needs dask.distributed, which is not installed; "
             "install it with: pip install 'qualcode[dask]'"
         ) from None
@@ -37,7 +37,7 @@ def connect(address: str, *, timeout: float | str | None = None) -> Any:
     """A ``distributed.Client`` joined to the scheduler at *address* that has workers.
 
     *timeout* is how long to try to connect (default: Dask's
-    ``distributed.comm.timeouts.connect``). Raises ``QualcodeError`` naming the
+    ``distributed.comm.timeouts.connect``). Raises ``ClusterError`` naming the
     address when the scheduler cannot be reached, or has no worker.
     """
     distributed = require_distributed()
@@ -48,7 +48,7 @@ def connect(address: str, *, timeout: float | str | None = None) -> Any:
         client = distributed.Client(address, timeout=wait, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise QualcodeError(
+        raise ClusterError(
             f"cannot reach the Dask scheduler at {address} ({reason}); check the address "
             "and that 'dask scheduler' runs there and accepts connections from this machine"
         ) from None
@@ -56,7 +56,7 @@ def connect(address: str, *, timeout: float | str | None = None) -> Any:
         client.wait_for_workers(1, timeout=WORKER_WAIT)
     except (OSError, TimeoutError) as exc:
         client.close()
-        raise QualcodeError(
+        raise ClusterError(
             f"the Dask scheduler at {address} has no workers (waited {WORKER_WAIT} s); "
             f"start some with: dask worker {address}"
         ) from exc
@@ -79,7 +79,7 @@ def dask_client(
     *workers* processes (default: one per core), one thread each.
     """
     if engine not in ENGINES:
-        raise QualcodeError(f"unknown engine {engine!r}; choose one of: {', '.join(ENGINES)}")
+        raise ArgumentError(f"unknown engine {engine!r}; choose one of: {', '.join(ENGINES)}")
     if scheduler is None and engine == "local":
         yield None
         return

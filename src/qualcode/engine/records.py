@@ -26,7 +26,7 @@ from qualcode.corpus.corpus import (
     table_issues,
 )
 from qualcode.corpus.respondents import RespondentsTable, read_respondents
-from qualcode.errors import CorpusError
+from qualcode.errors import CorpusError, DependencyError
 
 __all__ = ["Part", "RecordSource", "is_url", "partition", "read_part"]
 
@@ -202,7 +202,7 @@ def _filesystem(url: str) -> tuple[Any, str]:
     try:
         import fsspec
     except ImportError:
-        raise CorpusError(
+        raise DependencyError(
             f"{url}: reading records from a URL needs fsspec; install it with: "
             "pip install 'qualcode[dask]'"
         ) from None

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from qualcode.engine.cluster import require_distributed
 from qualcode.engine.records import Part
-from qualcode.errors import QualcodeError
+from qualcode.errors import ClusterError
 
 __all__ = ["run_parts"]
 
@@ -34,7 +34,7 @@ def run_parts(
 
     *shared* objects (the codebook, options) go to every worker once. A result
     is released on the cluster as soon as it is yielded. A partition whose task
-    keeps killing its workers raises ``QualcodeError`` naming its records.
+    keeps killing its workers raises ``ClusterError`` naming its records.
     """
     distributed = require_distributed()
     sent = [client.scatter(item, broadcast=True, hash=False) for item in shared]
@@ -47,7 +47,7 @@ def run_parts(
                     result: R = future.result()
                 except distributed.KilledWorker:
                     names = ", ".join(part.names[:3]) + (" ..." if len(part.names) > 3 else "")
-                    raise QualcodeError(
+                    raise ClusterError(
                         f"partition {part.index} ({names}) killed every Dask worker that ran "
                         "it; check the workers' memory limit and logs"
                     ) from None
