@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -227,8 +228,10 @@ def read_part(part: Part) -> Corpus:
     }
     transcripts: list[Transcript] = []
     issues: list[CorpusIssue] = []
-    with tempfile.TemporaryDirectory(prefix="qualcode-part-") as tmp:
+    with ExitStack() as stack:
         fs, base = _filesystem(part.root) if is_url(part.root) else (None, "")
+        if fs is not None:  # the records are fetched into a folder of this task's own
+            tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="qualcode-part-"))
         for name in part.names:
             row = part.rows.get(name)
             if fs is None:
