@@ -18,7 +18,8 @@ Hierarchy::
     ├── ArgumentError      an argument out of range, unknown, or contradicting another
     │                      (also a ``ValueError``; the CLI exits 2, a usage mistake)
     ├── DependencyError    an optional library that is not installed
-    └── ClusterError       a Dask scheduler out of reach, without workers, or losing them
+    ├── ClusterError       a Dask scheduler out of reach, without workers, or losing them
+    └── PlanError          a batch plan file (``qualcode batch``) that cannot be used
 
     QualcodeWarning        (a ``UserWarning``) a file read with a problem worth knowing
 
@@ -41,6 +42,7 @@ __all__ = [
     "DependencyError",
     "InteropError",
     "OutputError",
+    "PlanError",
     "QualcodeError",
     "QualcodeWarning",
     "ReviewError",
@@ -120,6 +122,10 @@ class DependencyError(QualcodeError):
 
 class ClusterError(QualcodeError):
     """The Dask cluster a run was sent to cannot do it: unreachable, no workers, workers lost."""
+
+
+class PlanError(QualcodeError):
+    """A batch plan names no studies, or a study lacks a key or has an unknown one."""
 
 
 class QualcodeWarning(UserWarning):

@@ -3,6 +3,7 @@
 from qualcode.cli import (
     agreement_cmd,  # noqa: F401
     autocode_cmd,  # noqa: F401
+    batch_cmd,  # noqa: F401
     codebook_cmd,  # noqa: F401
     corpus_cmd,  # noqa: F401
     explore_cmd,  # noqa: F401
