@@ -20,12 +20,12 @@ from click.testing import CliRunner
 
 import qualcode
 from qualcode.analysis import Analysis
-from qualcode.analysis.summary import Summary, report_quotes
+from qualcode.analysis.summary import QuoteTables, Summary
 from qualcode.cli import main
 from qualcode.coding.autocoder import Selection, autocode_corpus
 from qualcode.engine.autocode import autocode_part, autocode_records
 from qualcode.engine.records import RecordSource, partition
-from qualcode.engine.report import merge_quotes, report_part
+from qualcode.engine.report import report_part
 from qualcode.errors import QualcodeError
 from qualcode.report.batch import report_corpus
 
@@ -43,7 +43,7 @@ def client() -> Iterator[object]:
     """A client of a LocalCluster with two worker processes, shared by this module."""
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,
         distributed.Client(cluster, set_as_default=False) as c,
     ):
@@ -118,8 +118,11 @@ def test_summaries_of_parts_merge_into_the_whole(
     assert merged.cooccurrence().equals(whole.cooccurrence())
     assert merged.framework_matrix().equals(whole.framework_matrix())
     assert merged.transcripts.equals(whole.transcripts)
-    quotes = merge_quotes([r.quotes for r in results], codebook)
-    assert quotes.equals(report_quotes(whole.codings, sample_corpus, codebook))
+    quotes = QuoteTables.merge([r.quotes for r in results], codebook)
+    expected = QuoteTables.of(whole)
+    assert quotes.quotes.equals(expected.quotes)
+    assert quotes.passages.equals(expected.passages)
+    assert quotes.coded.equals(expected.coded)
     codings = pd.concat([r.codings for r in results], ignore_index=True)
     assert codings.equals(local_codings)
 

@@ -80,7 +80,7 @@ def run() -> None:
         for n in sorted({1, 2, cores}):
             with (
                 distributed.LocalCluster(
-                    n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
+                    n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0"
                 ) as cluster,
                 distributed.Client(cluster, set_as_default=False) as client,
             ):
