@@ -189,9 +189,13 @@ def autocode_command(
     frame = autocode_corpus(
         corpus, book, out, unit=unit, selection=selection, workers=workers, wrap=bar, model=model
     )
+    _done(len(frame), frame["variable"].nunique(), len(corpus), out, corpus)
+
+
+def _done(codings: int, variables: int, transcripts: int, out: str, corpus: Any) -> None:
+    """Say what was written, then the *corpus*'s warnings and errors (exit 1 on errors)."""
     click.echo(
-        f"wrote {len(frame)} codings ({frame['variable'].nunique()} variables) for "
-        f"{len(corpus)} transcripts to {out}"
+        f"wrote {codings} codings ({variables} variables) for {transcripts} transcripts to {out}"
     )
     echo_corpus_warnings(corpus.warnings)
     for issue in corpus.errors:
@@ -254,15 +258,7 @@ def _autocode_dask(
             model=model,
             progress=bar,
         )
-    click.echo(
-        f"wrote {run.codings} codings ({run.variables} variables) for "
-        f"{run.transcripts} transcripts to {out}"
-    )
-    echo_corpus_warnings(source.warnings)
-    for issue in run.errors:
-        say("error", issue.error)
-    if run.errors:
-        sys.exit(1)
+    _done(run.codings, run.variables, run.transcripts, out, run)
 
 
 @main.command("evaluate")

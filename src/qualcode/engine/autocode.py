@@ -47,6 +47,7 @@ class AutocodeRun:
     variables: int
     transcripts: int
     errors: tuple[CorpusIssue, ...]
+    warnings: tuple[str, ...] = ()  # as ``Corpus.warnings`` (no respondents table)
 
 
 def code_corpus(
@@ -150,5 +151,10 @@ def autocode_records(
     write_codings_parts(frames(), out)
     errors.extend(source.issues_after())
     return AutocodeRun(
-        Path(out), tally["codings"], len(variables), tally["transcripts"], tuple(errors)
+        Path(out),
+        tally["codings"],
+        len(variables),
+        tally["transcripts"],
+        tuple(errors),
+        source.warnings,
     )
