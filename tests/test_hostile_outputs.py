@@ -127,11 +127,7 @@ def test_a_symlink_is_written_through_to_its_target(tmp_path, project_file):
 def test_a_full_disk_leaves_the_old_file_and_says_so(tmp_path, monkeypatch, project_file):
     out = tmp_path / "codings.csv"
     out.write_text("old\n", encoding="utf-8")
-
-    def full(*args: object) -> None:
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-    monkeypatch.setattr("qualcode.files.output.os.replace", full)
+    monkeypatch.setattr("qualcode.files.output.os.replace", _disk_full)
     before = snapshot(tmp_path)
     result = run("project", "export-codings", project_file, "--out", out)
     refused(result, "could not be written, nothing was changed: the disk is full")
@@ -151,3 +147,32 @@ def test_the_writer_leaves_unrelated_files_alone(tmp_path):
     write_output(tmp_path / "out.txt", b"out", inputs=[source, tmp_path / "missing"])
     assert (tmp_path / "out.txt").read_bytes() == b"out"
     assert source.read_text(encoding="utf-8") == "in"
+
+
+def _disk_full(*args: object, **kwargs: object) -> None:
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def test_autocode_on_a_full_disk_says_so(tmp_path, monkeypatch, folder, codebook_file):
+    monkeypatch.setattr("qualcode.files.output.os.replace", _disk_full)
+    out = tmp_path / "auto.csv"
+    before = snapshot(tmp_path)
+    result = run("autocode", "--transcripts", folder, "--codebook", codebook_file, "--out", out)
+    refused(result, f"{out}: could not be written, nothing was changed: the disk is full")
+    assert snapshot(tmp_path) == before
+
+
+def test_report_on_a_full_disk_says_so(tmp_path, monkeypatch, folder, codebook_file):
+    monkeypatch.setattr("qualcode.report.build._write_csv", _disk_full)
+    out = tmp_path / "rapport"
+    out.mkdir()
+    (out / "index.html").write_text("het vorige rapport", encoding="utf-8")
+    codings = tmp_path / "c.csv"
+    codings.write_text("file,start,end,code,coder\n", encoding="utf-8")
+    before = snapshot(tmp_path)
+    result = run(
+        "report", "--transcripts", folder, "--codebook", codebook_file, "--codings", codings,
+        "--out", out, "--format", "md", "--workers", "1", "--quiet",
+    )  # fmt: skip
+    refused(result, f"{out}: could not be written, nothing was changed: the disk is full")
+    assert snapshot(tmp_path) == before
