@@ -12,8 +12,28 @@ import stat
 import struct
 import zipfile
 from pathlib import Path
+from typing import Any
 
 MIB = 1024 * 1024
+
+
+def run(*args: object) -> Any:
+    """The result of ``qualcode ARGS`` (each argument made a string) through click's runner."""
+    from click.testing import CliRunner
+
+    from qualcode.cli import main
+
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def one_error(result: Any, message: str, *, code: int = 1) -> str:
+    """The one ``error:`` line of *result*, checked to hold *message*, and the exit *code*."""
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    errors = [ln for ln in result.output.splitlines() if ln.startswith("error:")]
+    assert len(errors) == 1, result.output
+    assert message in errors[0], errors[0]
+    return errors[0]
 
 
 def snapshot(*roots: Path) -> dict[str, tuple[str, str]]:

@@ -9,29 +9,14 @@ from pathlib import Path
 
 import hostile
 import pytest
-from click.testing import CliRunner
-from hostile import snapshot
+from hostile import one_error, run, snapshot
 
-from qualcode.cli import main
 from qualcode.corpus.readers import read_document
 from qualcode.errors import CorpusError, InteropError
 from qualcode.files.zips import SafeZip
 
 BOMB_MB = 48  # above every limit, yet quick to make: each file is well under 1 MB
 RESPONDENTS = "file,respondent,organisation\nok.txt,R1,Divosa\n"
-
-
-def run(*args: object):
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def one_error(result, message: str, *, code: int = 1) -> str:
-    assert result.exit_code == code, result.output
-    assert "Traceback" not in result.output
-    errors = [ln for ln in result.output.splitlines() if ln.startswith("error:")]
-    assert len(errors) == 1, result.output
-    assert message in errors[0], errors[0]
-    return errors[0]
 
 
 @pytest.fixture(scope="module")

@@ -6,26 +6,10 @@ import random
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from hostile import snapshot
-
-from qualcode.cli import main
+from hostile import one_error, run, snapshot
 
 ROW = "ok.txt,R1,Divosa\n"
 TEXT = "Respondent: Het budget was te krap, zei ze.\n"
-
-
-def run(*args: object):
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def one_error(result, message: str, *, code: int = 1) -> str:
-    assert result.exit_code == code, result.output
-    assert "Traceback" not in result.output
-    errors = [ln for ln in result.output.splitlines() if ln.startswith("error:")]
-    assert len(errors) == 1, result.output
-    assert message in errors[0], errors[0]
-    return errors[0]
 
 
 def noise(size: int, *, seed: int = 11) -> bytes:
