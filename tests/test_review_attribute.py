@@ -139,6 +139,27 @@ def attribution(text: str) -> list[tuple[str, str | None, str]]:
         (f"{Q_OPEN} (SZW, 2019).", "document", None, "after"),
         (f"{Q_OPEN} (Ministerie van SZW 2020, p. 4).", "document", None, "after"),
         (f"De VNG is kritisch. {Q} [1]", "document", None, "after"),
+        # lead-ins about an organisation, bylines, back references, the sentence after
+        (
+            f"Voor het ministerie van SZW was deze periode zwaar: {Q}",
+            "respondent",
+            "Ministerie van SZW",
+            "before",
+        ),
+        (f"Het akkoord was essentieel, ook voor de VNG: {Q}", "respondent", "VNG", "before"),
+        (f"Dat beeld wordt gedeeld door de VNG: {Q}", "respondent", "VNG", "before"),
+        (f"Ook bij Divosa was men kritisch. {Q}", "respondent", "Divosa", "previous"),
+        (f"Het was druk. {Q} – VNG", "respondent", "VNG", "after"),
+        (f"De IND had weinig tijd. De respondent vertelt: {Q}", "respondent", "IND", "previous"),
+        (f"De G40 zat er niet bij. Zij vat het zo samen: {Q}", "respondent", "G40", "previous"),
+        (f"Het was druk. {Q} De VNG erkent daarmee de druk.", "respondent", "VNG", "after"),
+        (f"Het was druk. {Q} Dat zegt ook Divosa, die erbij was.", "respondent", "Divosa", "after"),
+        (
+            f"De ambtenaren van het ministerie erkennen dat: {Q}",
+            "respondent",
+            "Ministerie van SZW",
+            "before",
+        ),
         # a footnote marker says nothing by itself: the words around the quote decide
         (f"De VNG is kritisch. {Q}[^3]", "respondent", "VNG", "previous"),
         (f"De VNG is kritisch. {Q}²", "respondent", "VNG", "previous"),
@@ -223,3 +244,10 @@ def test_names_come_from_the_respondents_table(tmp_path: Path) -> None:
     report = report_from_text(f"{Q_OPEN} (R7).")
     (found,) = attribute_quotes(report.text, find_quotes(report).quotes, names)
     assert (found.organisation, found.mention) == ("Ministerie van BZK", "R7")
+
+
+def test_a_lead_in_to_the_next_quote_is_not_the_previous_quotes_attribution() -> None:
+    assert attribution(f"Het was druk. {Q} De VNG zegt: {Q}") == [
+        ("none", None, ""),
+        ("respondent", "VNG", "before"),
+    ]

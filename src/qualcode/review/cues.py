@@ -52,6 +52,7 @@ _SKIP_AFTER_ORG = frozenset(
         "dan",
         "nu",
         "toen",
+        "men",
     }
 )
 _INTERVIEW = frozenset(
@@ -65,8 +66,9 @@ _INTERVIEW = frozenset(
         "geinterviewde",
     }
 )
+_DASH_BYLINE = re.compile(r"[ \t]*[–—-][ \t]*")
 #: Prepositions that make an organisation the topic of a colon lead-in ("Voor de G40 …:").
-_TOPIC = frozenset({"voor", "bij", "binnen"})
+_TOPIC = frozenset({"voor", "bij", "binnen", "door"})
 _DEFINITE = frozenset({"de", "het", "deze", "die", "dit", "dat"})
 _PRONOUNS = frozenset({"zij", "hij", "ze", "zich"})
 #: Nouns that refer back to an organisation named before ("De uitvoeringsorganisatie vertelt").
@@ -393,6 +395,13 @@ class CueReader:
         note = FOOTNOTE_MARK.match(self.text, start, end)
         if note:  # a footnote marker: [1], [^3], ²
             return [Cue("document", None, "", start, 9)], note.end()
+        dash = _DASH_BYLINE.match(self.text, start, end)
+        if dash:  # a byline: “…” – VNG
+            found = self.names.find(self.text, dash.end(), end)
+            rest = self.text[found[0].end : end] if found else "x"
+            if found and found[0].start == dash.end() and not rest.strip(" \t\n.,;)"):
+                m = found[0]
+                return [Cue("respondent", m.organisation, m.written, start, 5)], m.end
         toks = cue_tokens(self.text, start, end, self.names)
         i = 0
         while i < len(toks) and toks[i].norm in {",", ";", ":"}:
