@@ -524,12 +524,7 @@ class Project:
         )
 
     def suggest(
-        self,
-        *,
-        learn: bool = True,
-        unit: str = "paragraph",
-        selection: Selection | None = None,
-        coder: str = AUTO_CODER,
+        self, *, learn: bool = True, unit: str = "paragraph", selection: Selection | None = None
     ) -> ImportResult:
         """Auto-code the segments nobody coded yet; store the results as suggestions.
 
@@ -545,7 +540,7 @@ class Project:
             (c.file, c.start, c.end) for c in self._db.codings(statuses=("active", "suggested"))
         ]
         made = autocode(self.corpus, self.codebook, unit=unit, selection=selection, model=model)
-        return self.import_suggestions(suggestions.uncoded(made, taken), coder=coder)
+        return self.import_suggestions(suggestions.uncoded(made, taken))
 
     def accept(self, suggestion_id: int, *, coder: str) -> int:
         """Accept a suggestion: *coder* gets an active coding of it; its id."""
