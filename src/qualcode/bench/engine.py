@@ -108,3 +108,8 @@ def run() -> None:
     )
     print(f"per-worker throughput (1 worker): {rate['dask1']:,.0f} words/s")
     print(f"codings identical in every run: {'yes' if same else 'NO'}")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(
+        f"load average at the end: {load:.1f} on {cores} cores (other work on the machine "
+        "slows the second worker first: compare runs at similar load)"
+    )
