@@ -340,3 +340,32 @@ def test_autocode_part_is_a_plain_function() -> None:
     )
     assert coded.transcripts >= 1
     assert set(coded.codings.dtypes.map(str)) <= {"object", "int64", "float64"}
+
+
+def test_a_partition_that_keeps_killing_its_workers_is_one_error() -> None:
+    """The scheduler gives up on a task after it killed workers; the run says which records."""
+    from qualcode.engine.records import Part
+    from qualcode.engine.tasks import run_parts
+    from qualcode.errors import ClusterError
+
+    class Dead:
+        def result(self) -> object:
+            raise distributed.KilledWorker("task", "tcp://127.0.0.1:1", 3)
+
+        def release(self) -> None:
+            pass
+
+    class Client:
+        def scatter(self, item: object, **_: object) -> Dead:
+            return Dead()
+
+        def submit(self, *_: object, **__: object) -> Dead:
+            return Dead()
+
+    part = Part(3, "/data", ("a.txt", "b.txt", "c.txt", "d.txt"))
+    with pytest.raises(ClusterError) as caught:
+        list(run_parts(Client(), len, [part], "shared"))
+    assert str(caught.value) == (
+        "partition 3 (a.txt, b.txt, c.txt ...) killed every Dask worker that ran it; "
+        "check the workers' memory limit and logs"
+    )
