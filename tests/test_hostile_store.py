@@ -48,6 +48,7 @@ EXPORTS = [
     ("project", "info", "{db}"),
     ("project", "export-codings", "{db}", "--out", "{tmp}/out.csv"),
     ("export", "qdpx", "{db}", "{tmp}/out.qdpx"),
+    ("report", "--project", "{db}", "--out", "{tmp}/r", "--format", "md", "--quiet"),
 ]
 
 
