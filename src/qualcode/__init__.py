@@ -6,6 +6,7 @@ Start with :func:`load_corpus` to read a folder of interview records.
 from qualcode.analysis import Analysis, Quote, Reach
 from qualcode.codebook import Code, Codebook, load_codebook
 from qualcode.coding.autocoder import autocode, autocode_frame, autocode_text
+from qualcode.coding.evaluation import evaluate
 from qualcode.corpus import (
     Corpus,
     QualcodeWarning,
@@ -27,7 +28,6 @@ from qualcode.errors import (
     ReviewError,
     StoreError,
 )
-from qualcode.evaluate import evaluate
 from qualcode.report import build_report
 from qualcode.review import QuoteCheck, check_quotes
 from qualcode.store import Project

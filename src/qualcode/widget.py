@@ -30,6 +30,7 @@ from typing import Any
 
 from qualcode.codebook import Code
 from qualcode.corpus import Segment, Transcript
+from qualcode.corpus.model import Unit
 from qualcode.errors import CodingError, DependencyError, QualcodeError
 from qualcode.store import Project, StoredCoding
 
@@ -64,7 +65,7 @@ class CodingSession:
         project: Project,
         *,
         coder: str,
-        unit: str = "paragraph",
+        unit: Unit = "paragraph",
         transcript: str | None = None,
         organisation: str | None = None,
         code: str | None = None,
@@ -406,7 +407,7 @@ class CodingTool:
         project: Project,
         *,
         coder: str,
-        unit: str = "paragraph",
+        unit: Unit = "paragraph",
         transcript: str | None = None,
         organisation: str | None = None,
         code: str | None = None,

@@ -15,12 +15,9 @@ from qualcode.coding.codings import check_codings, read_codings
 from qualcode.coding.model import REQUIRED_IMPORT_COLUMNS, Coding
 from qualcode.corpus import Corpus
 from qualcode.errors import CodingError
+from qualcode.store.records import DECIDED_STATUSES
 
 __all__ = ["CheckedCodings", "codings_to_compare", "read_codings"]
-
-#: Statuses of a project's codings that are a coder's own decision; the others
-#: (``suggested``, ``rejected``, ``orphaned``) are not compared.
-COUNTED_STATUSES = ("active", "accepted")
 
 
 @dataclass(frozen=True)
@@ -52,7 +49,7 @@ def codings_to_compare(codings: pd.DataFrame | Iterable[Coding], corpus: Corpus)
     and when fewer than two coders remain.
     """
     if isinstance(codings, pd.DataFrame) and "status" in codings.columns:
-        codings = codings[codings["status"].isin(COUNTED_STATUSES)]
+        codings = codings[codings["status"].isin(DECIDED_STATUSES)]
     frame = check_codings(codings, corpus, required=REQUIRED_IMPORT_COLUMNS)
     coders = tuple(frame["coder"].astype(str))
     order = tuple(dict.fromkeys(coders))

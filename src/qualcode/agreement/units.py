@@ -26,7 +26,7 @@ import numpy.typing as npt
 from qualcode.agreement.inputs import CheckedCodings
 from qualcode.coding.codings import overlaps
 from qualcode.corpus import Corpus
-from qualcode.corpus.segments import respondent_spans
+from qualcode.corpus.segments import check_unit, respondent_spans
 
 __all__ = ["AGREEMENT_UNITS", "UNIT_SCOPES", "UnitGrid", "build_grid"]
 
@@ -110,6 +110,7 @@ def _unit_spans(
         keep = (inside >= 0) & (starts < last[np.maximum(inside, 0)])
         kept = int((ends[keep] - starts[keep]).sum())
         return starts[keep], ends[keep], size - kept
+    unit = check_unit(unit)
     every = [(s.start, s.end) for s in transcript.segments(unit)]
     if scope == "all":
         return (*_spans(every), 0)

@@ -18,6 +18,7 @@ from qualcode.coding.codings import check_codings as checked_codings
 from qualcode.coding.codings import overlaps
 from qualcode.coding.model import Coding
 from qualcode.corpus import Corpus, Transcript
+from qualcode.corpus.model import Unit
 
 if TYPE_CHECKING:
     from qualcode.analysis.summary import Record
@@ -89,7 +90,7 @@ def transcript_table(transcripts: Iterable[Transcript | Record]) -> pd.DataFrame
     return pd.DataFrame.from_records(rows, columns=["file", "respondent", "organisation", *attrs])
 
 
-def segment_table(corpus: Corpus, *, unit: str = "paragraph") -> pd.DataFrame:
+def segment_table(corpus: Corpus, *, unit: Unit = "paragraph") -> pd.DataFrame:
     """Respondent segments of every transcript: file, segment, start, end (no text)."""
     files: list[str] = []
     index: list[int] = []

@@ -26,6 +26,7 @@ from qualcode.analysis.words import words as _words
 from qualcode.codebook.model import Codebook
 from qualcode.coding.model import Coding
 from qualcode.corpus import Corpus
+from qualcode.corpus.model import Unit
 from qualcode.corpus.segments import check_unit
 from qualcode.errors import ArgumentError
 
@@ -108,7 +109,7 @@ class Analysis(Tables):
         corpus: Corpus,
         codebook: Codebook,
         *,
-        unit: str = "paragraph",
+        unit: Unit = "paragraph",
         source: str = "codings",
     ) -> None:
         check_unit(unit)
@@ -122,7 +123,7 @@ class Analysis(Tables):
 
     @classmethod
     def from_csv(
-        cls, path: str | Path, corpus: Corpus, codebook: Codebook, *, unit: str = "paragraph"
+        cls, path: str | Path, corpus: Corpus, codebook: Codebook, *, unit: Unit = "paragraph"
     ) -> Analysis:
         """An analysis of the codings CSV at *path* (read with ``read_codings``)."""
         from qualcode.coding.codings import read_codings
@@ -131,7 +132,7 @@ class Analysis(Tables):
 
     @classmethod
     def from_project(
-        cls, project: Project, *, coder: str | None = None, unit: str = "paragraph"
+        cls, project: Project, *, coder: str | None = None, unit: Unit = "paragraph"
     ) -> Analysis:
         """An analysis of a project's codings (one *coder*'s, or all) on its corpus and codebook."""
         return cls(
@@ -151,7 +152,7 @@ class Analysis(Tables):
         codebook: str | Path | None = None,
         codings: str | Path | None = None,
         project: str | Path | None = None,
-        unit: str = "paragraph",
+        unit: Unit = "paragraph",
     ) -> Analysis:
         """An analysis of a codings CSV (with *transcripts* and *codebook*) or of a project.
 

@@ -31,7 +31,7 @@ __all__ = [
     "Quote",
     "clock",
     "cue_timestamp",
-    "find_quotes",
+    "coded_quotes",
     "quote_frame",
     "quotes_of",
     "speech_spans",
@@ -311,7 +311,7 @@ def quotes_of(frame: pd.DataFrame) -> list[Quote]:
     return [Quote(*row) for row in frame[list(QUOTE_COLUMNS)].itertuples(index=False, name=None)]
 
 
-def find_quotes(
+def coded_quotes(
     codings: pd.DataFrame,
     corpus: Corpus,
     codebook: Codebook,

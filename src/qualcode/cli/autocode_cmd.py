@@ -33,6 +33,7 @@ from qualcode.coding.autocoder import (
     DEFAULT_VALENCE_MIN_SCORE,
     Selection,
 )
+from qualcode.corpus.model import Unit
 
 rules_only_option = click.option(
     "--rules-only",
@@ -118,7 +119,7 @@ def autocode_command(
     respondents: str | None,
     codebook: str,
     out: str,
-    unit: str,
+    unit: Unit,
     min_score: float,
     relative: float,
     valence_min_score: float,
@@ -321,7 +322,7 @@ def evaluate_command(
     gold: str | None,
     transcripts: str | None,
     respondents: str | None,
-    unit: str,
+    unit: Unit,
     codebook: str | None,
     files: tuple[str, ...],
     cross: bool,
@@ -345,7 +346,8 @@ def evaluate_command(
       qualcode evaluate --codebook codebook/msm.yaml \\
           --passages evaluation/independent/t1.csv
     """
-    from qualcode.evaluate import CrossValidation, Evaluation, cross_validate_files, evaluate_files
+    from qualcode.coding.crossval import CrossValidation, cross_validate_files
+    from qualcode.coding.evaluation import Evaluation, evaluate_files
 
     if passages:
         _evaluate_passages(passages, codebook, rules_only, fmt)

@@ -18,7 +18,7 @@ from qualcode.cli.options import (
     transcripts_option,
 )
 from qualcode.coding.csvio import write_codings_csv
-from qualcode.store import CodingsRefused, Project, RefreshResult
+from qualcode.store import CODING_STATUSES, CodingsRefused, Project, RefreshResult
 
 _db_argument = click.argument("db", type=click.Path(dir_okay=False))
 _existing_db = click.argument("db", type=click.Path(exists=True, dir_okay=False))
@@ -97,7 +97,7 @@ def import_command(db: str, codings: str) -> None:
 @click.option("--coder", default=None, metavar="NAME", help="Only this coder's codings.")
 @click.option(
     "--status",
-    type=click.Choice(["active", "suggested", "accepted", "rejected", "orphaned", "all"]),
+    type=click.Choice([*CODING_STATUSES, "all"]),
     default="active",
     show_default=True,
     help="Which codings: the coders' own (active), the auto-coder's suggestions, ... or all.",

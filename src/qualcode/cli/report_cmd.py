@@ -21,6 +21,7 @@ from qualcode.cli.options import (
     say,
     unit_option,
 )
+from qualcode.corpus.model import Unit
 from qualcode.report import AUTO_COMPARE, DEFAULT_MAX_QUOTES, REPORT_FORMATS
 
 
@@ -124,7 +125,7 @@ def report_command(
     coder: tuple[str, ...],
     out: str,
     fmt: str,
-    unit: str,
+    unit: Unit,
     compare: str,
     max_quotes: int,
     anonymise: bool,

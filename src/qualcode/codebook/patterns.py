@@ -18,7 +18,7 @@ from typing import Any
 
 from qualcode.codebook.model import Term
 
-__all__ = ["PatternSyntaxError", "fold", "lemmatizer", "parse_phrase", "parse_term", "tokenize"]
+__all__ = ["PatternSyntaxError", "fold", "lemmatizer", "parse_phrase", "parse_term", "tokenizer"]
 
 #: Fewest letters a wildcard alternative must keep, so that ``a*`` cannot match half the text.
 MIN_WILDCARD_LETTERS = 3
@@ -57,7 +57,7 @@ def lemmatizer(language: str) -> Callable[[str], str]:
 
 
 @cache
-def tokenize(language: str) -> Callable[[str], list[str]]:
+def tokenizer(language: str) -> Callable[[str], list[str]]:
     """A function splitting text into token strings with *language*'s spaCy tokenizer."""
     from qualcode.nlp import tokenizer_only
 
@@ -90,7 +90,7 @@ def parse_term(text: str, *, language: str) -> Term:
                     "e.g. 'financ*'"
                 )
         else:
-            parts = tokenize(language)(alt)
+            parts = tokenizer(language)(alt)
             if len(parts) > 1:
                 raise PatternSyntaxError(
                     f"{alt!r} is split by the {language!r} tokenizer into "
@@ -130,7 +130,7 @@ def parse_phrase(text: str, *, language: str) -> tuple[Term, ...]:
     for word in words:
         _check_characters(word.split("|"))
         if "|" not in word and "*" not in word and not word.startswith("="):
-            parts = tokenize(language)(word)
+            parts = tokenizer(language)(word)
             if len(parts) > 1:
                 slots.extend(parse_term(p, language=language) for p in parts)
                 continue

@@ -38,7 +38,7 @@ from qualcode.codebook.model import Codebook
 from qualcode.coding.matcher import Matcher
 from qualcode.coding.model import Coding
 from qualcode.coding.ranking import rank_by_rules, rank_with_model
-from qualcode.corpus.model import Transcript
+from qualcode.corpus.model import Transcript, Unit
 from qualcode.corpus.segments import check_unit, respondent_spans
 
 if TYPE_CHECKING:
@@ -307,7 +307,7 @@ class _Coder:
             ranks=ranked.rank,
         )
 
-    def code_transcripts(self, transcripts: Sequence[Transcript], unit: str) -> list[list[Coding]]:
+    def code_transcripts(self, transcripts: Sequence[Transcript], unit: Unit) -> list[list[Coding]]:
         """Codings of the respondent segments of each of *transcripts*."""
         coded = self.code([(t.text, respondent_spans(t, unit)) for t in transcripts])
         return coded.codings([t.file for t in transcripts], self.matcher.codes)
@@ -348,7 +348,7 @@ def _work_spans(coder: _Coder, jobs: Sequence[_Job]) -> _Coded:
     return coder.code(jobs)
 
 
-def _work_texts(coder: _Coder, texts: Sequence[str], unit: str) -> _Coded:
+def _work_texts(coder: _Coder, texts: Sequence[str], unit: Unit) -> _Coded:
     from qualcode.corpus import transcript_from_text
 
     return coder.code([(t, respondent_spans(transcript_from_text(t), unit)) for t in texts])
@@ -439,7 +439,7 @@ def iter_autocode(
     transcripts: Iterable[Transcript],
     codebook: Codebook,
     *,
-    unit: str = "paragraph",
+    unit: Unit = "paragraph",
     selection: Selection | None = None,
     workers: int = 1,
     model: LearnedModel | bool = True,
@@ -466,7 +466,7 @@ def iter_autocode_texts(
     texts: Iterable[tuple[str, str]],
     codebook: Codebook,
     *,
-    unit: str = "paragraph",
+    unit: Unit = "paragraph",
     selection: Selection | None = None,
     workers: int = 1,
     model: LearnedModel | bool = True,
@@ -496,7 +496,7 @@ def autocode(
     corpus: Corpus | Iterable[Transcript],
     codebook: Codebook,
     *,
-    unit: str = "paragraph",
+    unit: Unit = "paragraph",
     selection: Selection | None = None,
     workers: int | None = None,
     model: LearnedModel | bool = True,
@@ -532,7 +532,7 @@ def autocode_text(
     text: str,
     codebook: Codebook,
     *,
-    unit: str = "paragraph",
+    unit: Unit = "paragraph",
     file: str = "<text>",
     selection: Selection | None = None,
     model: LearnedModel | bool = True,
@@ -548,7 +548,7 @@ def autocode_frame(
     corpus: Corpus,
     codebook: Codebook,
     *,
-    unit: str = "paragraph",
+    unit: Unit = "paragraph",
     selection: Selection | None = None,
     workers: int | None = None,
     model: LearnedModel | bool = True,
@@ -584,7 +584,7 @@ def autocode_corpus(
     codebook: Codebook,
     out: str | Path,
     *,
-    unit: str = "paragraph",
+    unit: Unit = "paragraph",
     selection: Selection | None = None,
     workers: int | None = None,
     wrap: Callable[[Iterator[Any]], Iterable[Any]] | None = None,

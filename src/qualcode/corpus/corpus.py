@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from qualcode.corpus.build import read_transcript
-from qualcode.corpus.model import Segment, Transcript
+from qualcode.corpus.model import Segment, Transcript, Unit
 from qualcode.corpus.readers import DEFAULT_MAX_BYTES, QualcodeWarning
 from qualcode.corpus.respondents import Respondent, RespondentsTable, read_respondents
 from qualcode.errors import CorpusError
@@ -98,13 +98,13 @@ class Corpus:
                 seen.setdefault(key, None)
         return list(seen)
 
-    def iter_segments(self, unit: str = "paragraph") -> Iterator[tuple[Transcript, Segment]]:
+    def iter_segments(self, unit: Unit = "paragraph") -> Iterator[tuple[Transcript, Segment]]:
         """Every segment of every transcript, with its transcript."""
         for t in self.transcripts:
             for seg in t.segments(unit):
                 yield t, seg
 
-    def segments(self, unit: str = "paragraph") -> pd.DataFrame:
+    def segments(self, unit: Unit = "paragraph") -> pd.DataFrame:
         """All segments as a table.
 
         Columns: file, respondent, organisation, the attribute columns, segment,

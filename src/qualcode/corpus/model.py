@@ -66,7 +66,7 @@ class Segment:
     """A unit of analysis: a paragraph, a turn or a sentence of one transcript."""
 
     file: str
-    unit: str
+    unit: Unit
     index: int
     start: int
     end: int
@@ -128,7 +128,7 @@ class Transcript:
                 return turn
         return None
 
-    def segments(self, unit: str = "paragraph") -> tuple[Segment, ...]:
+    def segments(self, unit: Unit = "paragraph") -> tuple[Segment, ...]:
         """The transcript cut into *unit* segments (``paragraph``, ``turn`` or ``sentence``)."""
         from qualcode.corpus.segments import segment_transcript
 

@@ -6,9 +6,9 @@ import itertools
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from qualcode.corpus.model import UNITS, Segment, Turn
+from qualcode.corpus.model import UNITS, Segment, Turn, Unit
 from qualcode.errors import ArgumentError
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ def _paragraph_spans(transcript: Transcript) -> list[tuple[int, int, Turn | None
     return spans
 
 
-def respondent_spans(transcript: Transcript, unit: str) -> list[tuple[int, int]]:
+def respondent_spans(transcript: Transcript, unit: Unit) -> list[tuple[int, int]]:
     """``(start, end)`` of the respondent segments of *transcript* for *unit*, in order.
 
     The spans of ``segment_transcript(transcript, unit)`` with ``is_respondent``
@@ -83,20 +83,24 @@ def respondent_spans(transcript: Transcript, unit: str) -> list[tuple[int, int]]
     return [(s.start, s.end) for s in segment_transcript(transcript, unit) if s.is_respondent]
 
 
-def check_unit(unit: str, choices: Sequence[str] = UNITS) -> str:
-    """*unit* when it is one of *choices* (default: the segment units); else ``ArgumentError``."""
+def check_unit(unit: str, choices: Sequence[str] = UNITS) -> Unit:
+    """*unit* when it is one of *choices* (default: the segment units); else ``ArgumentError``.
+
+    The one check of a unit argument for every command; with other *choices*
+    (agreement adds ``character``) the result may be one of those.
+    """
     if unit not in choices:
         raise ArgumentError(f"unknown segment unit {unit!r}; choose one of: {', '.join(choices)}")
-    return unit
+    return cast(Unit, unit)
 
 
-def segment_transcript(transcript: Transcript, unit: str) -> tuple[Segment, ...]:
+def segment_transcript(transcript: Transcript, unit: Unit) -> tuple[Segment, ...]:
     """The segments of *transcript* for *unit*; cached per transcript content."""
     return _segments(transcript, check_unit(unit))
 
 
 @lru_cache(maxsize=256)
-def _segments(transcript: Transcript, unit: str) -> tuple[Segment, ...]:
+def _segments(transcript: Transcript, unit: Unit) -> tuple[Segment, ...]:
     text = transcript.text
     raw: list[tuple[int, int, Turn | None]]
     if unit == "turn":

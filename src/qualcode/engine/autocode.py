@@ -21,6 +21,7 @@ from qualcode.coding.csvio import codings_frame, write_codings_parts
 from qualcode.coding.learned import LearnedModel
 from qualcode.coding.model import CODINGS_COLUMNS
 from qualcode.corpus import Corpus, CorpusIssue
+from qualcode.corpus.segments import check_unit
 from qualcode.engine.cluster import worker_count
 from qualcode.engine.records import Part, RecordSource, partition, read_part
 from qualcode.engine.tasks import run_parts
@@ -58,7 +59,9 @@ def code_corpus(
     model: LearnedModel | bool = True,
 ) -> pd.DataFrame:
     """The codings frame of *corpus*, coded in this process (as a worker does)."""
-    codings = autocode(corpus, codebook, unit=unit, selection=selection, workers=1, model=model)
+    codings = autocode(
+        corpus, codebook, unit=check_unit(unit), selection=selection, workers=1, model=model
+    )
     return codings_frame(codings, corpus, variable_of=codebook.variable_of)
 
 

@@ -27,6 +27,7 @@ from qualcode.coding.autocoder import Selection
 from qualcode.coding.csvio import write_codings_parts
 from qualcode.coding.model import CODINGS_COLUMNS
 from qualcode.corpus import CorpusIssue
+from qualcode.corpus.segments import check_unit
 from qualcode.engine.autocode import code_corpus, corpus_parts
 from qualcode.engine.cluster import worker_count
 from qualcode.engine.records import Part, RecordSource, read_part
@@ -51,10 +52,10 @@ def report_part(
     corpus = read_part(part)
     if part.codings is None:
         frame = code_corpus(corpus, codebook, unit, selection)
-        analysis = Analysis(frame, corpus, codebook, unit=unit, source="auto-coding")
+        analysis = Analysis(frame, corpus, codebook, unit=check_unit(unit), source="auto-coding")
     else:
         frame = part.codings
-        analysis = Analysis(frame, corpus, codebook, unit=unit)
+        analysis = Analysis(frame, corpus, codebook, unit=check_unit(unit))
     kept = frame if keep and part.codings is None else None
     return ReportPart(Summary.of(analysis), QuoteTables.of(analysis), kept)
 

@@ -2,7 +2,7 @@
 
 These mirror the exchange format, not qualcode's store: GUIDs are the keys, codes
 form a tree through ``parent``, and notes say which objects they are attached to.
-Text positions of a ``Selection`` are already converted to qualcode's coordinate
+Text positions of a ``PlainTextSelection`` are already converted to qualcode's coordinate
 system: 0-based code-point offsets into ``Source.text`` (normalised: NFC, LF, no
 BOM), end exclusive. Import modules with ``from qualcode.interop import model as
 refi`` so the names read ``refi.Code``, ``refi.Project``.
@@ -23,7 +23,7 @@ __all__ = [
     "Note",
     "Project",
     "Report",
-    "Selection",
+    "PlainTextSelection",
     "Set",
     "Source",
     "SOURCE_KINDS",
@@ -140,7 +140,7 @@ class Coding:
 
 
 @dataclass(frozen=True)
-class Selection:
+class PlainTextSelection:
     """A span of a text source, ``text[start:end]``, with the codes applied to it."""
 
     guid: str
@@ -165,7 +165,7 @@ class Source:
     name: str
     kind: str = "text"
     text: str | None = None
-    selections: tuple[Selection, ...] = ()
+    selections: tuple[PlainTextSelection, ...] = ()
     codings: tuple[Coding, ...] = ()
     description: str = ""
     values: tuple[VariableValue, ...] = ()
@@ -219,7 +219,7 @@ class Project:
         """The notes attached to the object *guid*."""
         return tuple(n for n in self.notes if guid in n.targets)
 
-    def selections(self) -> Iterator[tuple[Source, Selection]]:
+    def selections(self) -> Iterator[tuple[Source, PlainTextSelection]]:
         """Every selection with its source, in document order."""
         for source in self.sources:
             for selection in source.selections:

@@ -98,7 +98,7 @@ def _sources(project: Project, key: _Key, code_guids: dict[str, str]) -> tuple[r
     for t in project.corpus:
         mine = sorted((span, codings) for span, codings in spans.items() if span[0] == t.file)
         selections = tuple(
-            refi.Selection(
+            refi.PlainTextSelection(
                 guid=key.guid("selection", f"{file}:{start}:{end}"),
                 start=start,
                 end=end,

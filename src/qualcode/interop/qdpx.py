@@ -278,7 +278,7 @@ class _Reader:
         )
         if warning:
             self.warnings.append(f"{self.name}: source {name!r}: {warning}")
-        selections: list[refi.Selection] = []
+        selections: list[refi.PlainTextSelection] = []
         for sel, a, b in spans:
             label = f"{name} [{a}:{b}]"
             start, end = text_map.to_text(a), text_map.to_text(b, end=True)
@@ -297,7 +297,7 @@ class _Reader:
                 self.drop("selection", label, why)
                 continue
             selections.append(
-                refi.Selection(
+                refi.PlainTextSelection(
                     guid=_guid(sel),
                     start=start,
                     end=end,

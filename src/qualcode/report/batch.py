@@ -13,6 +13,7 @@ import pandas as pd
 from qualcode.analysis import Analysis
 from qualcode.codebook.model import Codebook
 from qualcode.corpus import Corpus, CorpusIssue
+from qualcode.corpus.model import Unit
 from qualcode.errors import ArgumentError, OutputError
 from qualcode.report.build import (
     DEFAULT_FORMATS,
@@ -80,7 +81,7 @@ def _autocode(
     codebook: Codebook,
     target: Path | None,
     *,
-    unit: str,
+    unit: Unit,
     progress: Callable[[Iterator[Any], int], Iterable[Any]] | None,
 ) -> pd.DataFrame:
     """Auto-code *corpus*; the codings CSV goes to *target* (None: nowhere)."""
@@ -104,7 +105,7 @@ def report_corpus(
     codings: str | Path | None = None,
     project: str | Path | None = None,
     coder: Sequence[str] = (),
-    unit: str = "paragraph",
+    unit: Unit = "paragraph",
     formats: str | Iterable[str] = DEFAULT_FORMATS,
     compare: str | None = AUTO_COMPARE,
     max_quotes: int = DEFAULT_MAX_QUOTES,

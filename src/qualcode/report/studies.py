@@ -34,6 +34,7 @@ from typing import Any
 
 import yaml
 
+from qualcode.corpus.segments import check_unit
 from qualcode.errors import PlanError, QualcodeError
 from qualcode.report.batch import AUTO_COMPARE, report_corpus
 from qualcode.report.build import DEFAULT_MAX_QUOTES
@@ -218,7 +219,7 @@ def run_plan(
                 respondents=study.respondents,
                 codebook=study.codebook,
                 codings=study.codings,
-                unit=study.unit,
+                unit=check_unit(study.unit),
                 formats=parse_formats(study.format),
                 compare=None if study.compare.lower() == "none" else study.compare,
                 max_quotes=study.max_quotes,

@@ -21,9 +21,9 @@ from qualcode.corpus import Corpus, load_corpus
 from qualcode.errors import ArgumentError, ReviewError
 from qualcode.review.align import DiffOp, diff_text
 from qualcode.review.attribute import Attribution, attribute_quotes
-from qualcode.review.extract import Quote, QuotePart, Term, find_quotes
+from qualcode.review.extract import DraftQuote, QuotedTerm, QuotePart, find_quotes
 from qualcode.review.index import SpeechIndex
-from qualcode.review.model import PROBLEMS, STATUSES, Match, QuoteCheck, QuoteResult
+from qualcode.review.model import PROBLEMS, QUOTE_STATUSES, Match, QuoteCheck, QuoteResult
 from qualcode.review.names import OrganisationNames
 from qualcode.review.parallel import PdfText, verify_all
 from qualcode.review.reading import read_report
@@ -33,17 +33,17 @@ from qualcode.review.verify import DEFAULT_THRESHOLD
 __all__ = [
     "DEFAULT_THRESHOLD",
     "PROBLEMS",
-    "STATUSES",
+    "QUOTE_STATUSES",
     "Attribution",
     "DiffOp",
     "Match",
     "OrganisationNames",
-    "Quote",
+    "DraftQuote",
     "QuoteCheck",
     "QuotePart",
     "QuoteResult",
     "SpeechIndex",
-    "Term",
+    "QuotedTerm",
     "check_quotes",
     "diff_text",
 ]

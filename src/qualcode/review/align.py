@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["BREAK", "Alignment", "DiffOp", "align", "diff_text"]
+__all__ = ["BREAK", "QuoteAlignment", "DiffOp", "align", "diff_text"]
 
 #: Words the transcript may run on at an author's insertion.
 INSERTION_SKIP = 4
@@ -38,7 +38,7 @@ class DiffOp:
 
 
 @dataclass(frozen=True)
-class Alignment:
+class QuoteAlignment:
     """Where a quote aligns in a word sequence, and how well.
 
     ``first``/``last`` are the first and last aligned word places (inclusive);
@@ -66,7 +66,7 @@ def align(
     quote: Sequence[int],
     gaps: Sequence[tuple[int, int]],
     words: np.ndarray,
-) -> Alignment | None:
+) -> QuoteAlignment | None:
     """Best alignment of the word ids *quote* inside *words* (a transcript stretch).
 
     *gaps* are ``(after, max_skip)``: after ``quote[:after]`` (0 < after <
@@ -114,7 +114,7 @@ def _trace(
     quote: Sequence[int],
     words: np.ndarray,
     end: int,
-) -> Alignment:
+) -> QuoteAlignment:
     """Walk back from ``(len(quote), end)``: diagonal steps first, then quote-only, then skips."""
     i, j = len(quote), end
     steps: list[tuple[int, int]] = []
@@ -149,13 +149,13 @@ def _trace(
     places = [p for b in bounds for p in b]
     first, last = (min(places), max(places)) if places else (j, j - 1)
     pieces = tuple((min(b), max(b)) if b else (-1, -1) for b in bounds)
-    return Alignment(
+    return QuoteAlignment(
         int(rows[len(quote)][end]), first, last, pieces, tuple(steps), len(quote), len(places)
     )
 
 
 def diff_ops(
-    alignment: Alignment,
+    alignment: QuoteAlignment,
     quote: Sequence[int],
     words: Sequence[int],
     texts: tuple[Sequence[str], Sequence[str]],

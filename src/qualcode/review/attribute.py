@@ -28,8 +28,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qualcode.review.cues import FOOTNOTE_MARK, Cue, CueReader, Kind, cue_tokens, load_cues
-from qualcode.review.extract import Quote
+from qualcode.review.cues import (
+    FOOTNOTE_MARK,
+    AttributionCue,
+    CueReader,
+    Kind,
+    cue_tokens,
+    load_cues,
+)
+from qualcode.review.extract import DraftQuote
 from qualcode.review.names import OrganisationNames
 
 __all__ = ["Attribution", "attribute_quotes"]
@@ -80,10 +87,10 @@ def _sentence_end(text: str, pos: int, hi: int) -> int:
     return m.end() if m else hi
 
 
-def _best(found: Sequence[Cue], *, before: int, after: int) -> Cue | None:
+def _best(found: Sequence[AttributionCue], *, before: int, after: int) -> AttributionCue | None:
     """The nearest cue that names an organisation or a document, else a bare respondent cue."""
 
-    def distance(f: Cue) -> int:
+    def distance(f: AttributionCue) -> int:
         return before - f.pos if f.pos <= before else f.pos - after
 
     named = [f for f in found if f.organisation is not None or f.kind == "document"]
@@ -104,7 +111,7 @@ def _clip(text: str) -> str:
 
 
 def attribute_quotes(
-    text: str, quotes: Sequence[Quote], names: OrganisationNames, *, language: str = "nl"
+    text: str, quotes: Sequence[DraftQuote], names: OrganisationNames, *, language: str = "nl"
 ) -> list[Attribution]:
     """The attribution of each quote of *quotes* (found in *text*), in the same order."""
     reader = CueReader(text, names, load_cues(language))
@@ -174,7 +181,7 @@ def attribute_quotes(
 
 
 def _speaker_after(
-    reader: CueReader, text: str, q: Quote, s0: int, s1: int, hi: int, para: int
+    reader: CueReader, text: str, q: DraftQuote, s0: int, s1: int, hi: int, para: int
 ) -> Attribution | None:
     """The sentence after the quote's, when it names the quote's speaker (``De VNG erkent …``).
 

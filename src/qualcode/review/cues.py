@@ -20,7 +20,7 @@ import yaml
 
 from qualcode.review.names import OrganisationNames
 
-__all__ = ["FOOTNOTE_MARK", "Cue", "CueReader", "Kind", "cue_tokens", "load_cues"]
+__all__ = ["FOOTNOTE_MARK", "AttributionCue", "CueReader", "Kind", "cue_tokens", "load_cues"]
 
 Kind = Literal["respondent", "document", "none"]
 
@@ -186,7 +186,7 @@ def _phrase_before(toks: Sequence[_Tok], i: int, phrases: Phrases) -> bool:
 
 
 @dataclass(frozen=True)
-class Cue:
+class AttributionCue:
     kind: Kind
     organisation: str | None
     mention: str
@@ -283,7 +283,7 @@ class CueReader:
                 return True
         return False
 
-    def speaker_sentence(self, start: int, end: int) -> Cue | None:
+    def speaker_sentence(self, start: int, end: int) -> AttributionCue | None:
         """An organisation named as the speaker of the quote just before ``text[start:end]``.
 
         ``De VNG erkent daarmee dat …``, ``Dat zegt ook de MBO Raad, …``, ``Met die
@@ -302,7 +302,7 @@ class CueReader:
         if first.kind == "org" and first.org is not None:
             near = toks[k + 1 : k + 4]
             if any(t.kind == "word" and t.norm in self.cues.speech for t in near):
-                return Cue("respondent", first.org, first.written, first.start, 4)
+                return AttributionCue("respondent", first.org, first.written, first.start, 4)
             return None
         if first.kind != "word" or first.norm not in _POINTING:
             return None
@@ -311,7 +311,7 @@ class CueReader:
             if t.kind == "word" and t.norm in self.cues.speech:
                 seen_verb = True
             elif t.kind == "org" and seen_verb and t.org is not None:
-                return Cue("respondent", t.org, t.written, t.start, 4)
+                return AttributionCue("respondent", t.org, t.written, t.start, 4)
             elif t.kind == "punct" and t.norm in {",", ":"} and seen_verb:
                 return None
         return None
@@ -359,14 +359,14 @@ class CueReader:
             return 3
         return 1
 
-    def lead(self, start: int, end: int, *, min_score: int = 1) -> list[Cue]:
+    def lead(self, start: int, end: int, *, min_score: int = 1) -> list[AttributionCue]:
         """Cues in the lead-in ``text[start:end]`` (nearest the quote last)."""
         toks = cue_tokens(self.text, start, end, self.names)
         if not toks:
             return []
         content_from = self._content_from(toks)
         documents = self._documents(toks, content_from)
-        found = [Cue("document", None, "", toks[i].end, 9) for i in documents]
+        found = [AttributionCue("document", None, "", toks[i].end, 9) for i in documents]
         if not self._has_cue(toks):
             return found
         colon = toks[-1].norm == ":"
@@ -380,12 +380,12 @@ class CueReader:
             else:
                 continue
             if score >= min_score:
-                found.append(Cue("respondent", t.org, t.written, t.end, score))
+                found.append(AttributionCue("respondent", t.org, t.written, t.end, score))
         if not any(f.organisation for f in found):
-            found.append(Cue("respondent", None, "", start, 0))
+            found.append(AttributionCue("respondent", None, "", start, 0))
         return found
 
-    def after(self, start: int, end: int, *, closed: bool) -> tuple[list[Cue], int]:
+    def after(self, start: int, end: int, *, closed: bool) -> tuple[list[AttributionCue], int]:
         """Cues right after a quote, in ``text[start:end]`` (up to the sentence end).
 
         *closed* says the quote ended its sentence (``moordend.”``): then only a
@@ -394,14 +394,14 @@ class CueReader:
         """
         note = FOOTNOTE_MARK.match(self.text, start, end)
         if note:  # a footnote marker: [1], [^3], ²
-            return [Cue("document", None, "", start, 9)], note.end()
+            return [AttributionCue("document", None, "", start, 9)], note.end()
         dash = _DASH_BYLINE.match(self.text, start, end)
         if dash:  # a byline: “…” – VNG
             found = self.names.find(self.text, dash.end(), end)
             rest = self.text[found[0].end : end] if found else "x"
             if found and found[0].start == dash.end() and not rest.strip(" \t\n.,;)"):
                 m = found[0]
-                return [Cue("respondent", m.organisation, m.written, start, 5)], m.end
+                return [AttributionCue("respondent", m.organisation, m.written, start, 5)], m.end
         toks = cue_tokens(self.text, start, end, self.names)
         i = 0
         while i < len(toks) and toks[i].norm in {",", ";", ":"}:
@@ -414,7 +414,7 @@ class CueReader:
             at = toks[i].start
             orgs = [t for t in inner if t.kind == "org"]
             if orgs and any(t.norm in _INTERVIEW for t in inner):  # (interview VNG, 2023)
-                return [Cue("respondent", orgs[0].org, orgs[0].written, at, 5)], stop
+                return [AttributionCue("respondent", orgs[0].org, orgs[0].written, at, 5)], stop
             if (
                 _YEAR.search(raw)
                 or _PAGE.search(raw)
@@ -424,11 +424,11 @@ class CueReader:
                     for k, t in enumerate(inner)
                 )
             ):
-                return [Cue("document", None, "", at, 9)], stop
+                return [AttributionCue("document", None, "", at, 9)], stop
             if orgs:
-                return [Cue("respondent", orgs[0].org, orgs[0].written, at, 5)], stop
+                return [AttributionCue("respondent", orgs[0].org, orgs[0].written, at, 5)], stop
             if any(t.norm in self.cues.respondent_nouns for t in inner):
-                return [Cue("respondent", None, "", at, 0)], stop
+                return [AttributionCue("respondent", None, "", at, 0)], stop
             i = close + 1
             while i < len(toks) and toks[i].norm in {",", ";"}:
                 i += 1
@@ -441,13 +441,13 @@ class CueReader:
         at = toks[i].start
         content_from = self._content_from(clause)
         if self._documents(clause, content_from):
-            return [Cue("document", None, "", at, 9)], end
+            return [AttributionCue("document", None, "", at, 9)], end
         for k, t in enumerate(clause):
             if t.kind == "org" and not self._is_content(clause, k, content_from):
-                return [Cue("respondent", t.org, t.written, at, 5)], end
+                return [AttributionCue("respondent", t.org, t.written, at, 5)], end
         if first == "zo" and not (len(clause) > 1 and clause[1].norm in self.cues.speech):
             return [], start
-        return [Cue("respondent", None, "", at, 0)], end
+        return [AttributionCue("respondent", None, "", at, 0)], end
 
     def continues(self, start: int, end: int) -> bool:
         """Whether the lead-in says the previous speaker goes on (``Dezelfde ... vervolgt:``)."""

@@ -25,7 +25,7 @@ from typing import Literal
 from qualcode.corpus.model import count_words
 from qualcode.review.reading import ReportText
 
-__all__ = ["Quote", "QuotePart", "QuoteScan", "Term", "find_quotes", "parse_quote"]
+__all__ = ["DraftQuote", "QuotePart", "QuoteScan", "QuotedTerm", "find_quotes", "parse_quote"]
 
 PartKind = Literal["said", "elision", "insertion"]
 
@@ -61,7 +61,7 @@ class QuotePart:
 
 
 @dataclass(frozen=True)
-class Quote:
+class DraftQuote:
     """A quoted passage of a report.
 
     ``text`` is the passage as written (page furniture removed, line breaks and
@@ -96,7 +96,7 @@ class Quote:
 
 
 @dataclass(frozen=True)
-class Term:
+class QuotedTerm:
     """A short passage in quotation marks: a term or title, not a quote."""
 
     text: str
@@ -109,8 +109,8 @@ class Term:
 class QuoteScan:
     """What :func:`find_quotes` found: quotes, terms, and notes on marks it could not pair."""
 
-    quotes: tuple[Quote, ...]
-    terms: tuple[Term, ...]
+    quotes: tuple[DraftQuote, ...]
+    terms: tuple[QuotedTerm, ...]
     notes: tuple[str, ...]
 
 
@@ -157,8 +157,8 @@ def find_quotes(report: ReportText, *, min_words: int = 6) -> QuoteScan:
     mark) are described in ``notes``, each naming its report line.
     """
     text = report.text
-    quotes: list[Quote] = []
-    terms: list[Term] = []
+    quotes: list[DraftQuote] = []
+    terms: list[QuotedTerm] = []
     notes: list[str] = []
     stack: list[int] = []  # positions of open marks; stack[0] is the outer quote
 
@@ -175,11 +175,11 @@ def find_quotes(report: ReportText, *, min_words: int = 6) -> QuoteScan:
         line = report.line_at(at)
         written = _SPACE.sub(" ", inner.replace("\u00ad", "")).strip()
         page, page_line = report.page_at(at) or (None, None)
-        quote = Quote(written, line, at, end + 1, parts, page, page_line)
+        quote = DraftQuote(written, line, at, end + 1, parts, page, page_line)
         if quote.words >= min_words:
             quotes.append(quote)
         else:
-            terms.append(Term(written, line, at, end + 1))
+            terms.append(QuotedTerm(written, line, at, end + 1))
 
     for m in _MARKS.finditer(text):
         i = m.start()

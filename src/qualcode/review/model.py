@@ -8,17 +8,17 @@ from typing import TYPE_CHECKING
 
 from qualcode.review.align import DiffOp, diff_text
 from qualcode.review.attribute import Attribution
-from qualcode.review.extract import Quote, Term
+from qualcode.review.extract import DraftQuote, QuotedTerm
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from qualcode.corpus import Corpus
 
-__all__ = ["PROBLEMS", "STATUSES", "Match", "QuoteCheck", "QuoteResult"]
+__all__ = ["PROBLEMS", "QUOTE_STATUSES", "Match", "QuoteCheck", "QuoteResult"]
 
 #: Every status, in the order reports list them.
-STATUSES = ("verified", "altered", "misattributed", "not_found", "unattributed")
+QUOTE_STATUSES = ("verified", "altered", "misattributed", "not_found", "unattributed")
 #: The statuses that make a check fail (exit status 1).
 PROBLEMS = ("altered", "misattributed", "not_found")
 
@@ -59,7 +59,7 @@ class QuoteResult:
     without a match.
     """
 
-    quote: Quote
+    quote: DraftQuote
     attribution: Attribution
     status: str
     matches: tuple[Match, ...] = ()
@@ -109,7 +109,7 @@ class QuoteCheck:
 
     report: str
     results: tuple[QuoteResult, ...]
-    terms: tuple[Term, ...] = ()
+    terms: tuple[QuotedTerm, ...] = ()
     notes: tuple[str, ...] = ()
     threshold: float = 0.7
     corpus: Corpus | None = field(default=None, repr=False, compare=False)
@@ -127,7 +127,7 @@ class QuoteCheck:
     @property
     def summary(self) -> dict[str, int]:
         """Number of quotes per status (every status, zeros included)."""
-        counts = dict.fromkeys(STATUSES, 0)
+        counts = dict.fromkeys(QUOTE_STATUSES, 0)
         for r in self.results:
             counts[r.status] += 1
         return counts

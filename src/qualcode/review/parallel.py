@@ -19,7 +19,7 @@ from typing import Any
 
 from qualcode.errors import QualcodeError, ReviewError
 from qualcode.review.attribute import Attribution
-from qualcode.review.extract import Quote
+from qualcode.review.extract import DraftQuote
 from qualcode.review.index import SpeechIndex
 from qualcode.review.model import QuoteResult
 from qualcode.review.verify import verify_quote
@@ -91,7 +91,7 @@ def _verify_chunk(bounds: tuple[int, int]) -> list[QuoteResult]:
 
 
 def verify_all(
-    quotes: Sequence[Quote],
+    quotes: Sequence[DraftQuote],
     attributions: Sequence[Attribution],
     index: SpeechIndex,
     *,

@@ -27,7 +27,7 @@ import json
 from typing import Any
 
 from qualcode.review.align import DiffOp
-from qualcode.review.model import STATUSES, Match, QuoteCheck, QuoteResult
+from qualcode.review.model import QUOTE_STATUSES, Match, QuoteCheck, QuoteResult
 
 __all__ = ["to_html", "to_json", "to_text", "to_dict"]
 
@@ -97,7 +97,7 @@ def to_json(check: QuoteCheck) -> str:
 
 def _summary_line(check: QuoteCheck) -> str:
     counts = check.summary
-    parts = [f"{counts[s]} {s.replace('_', ' ')}" for s in STATUSES if counts[s]]
+    parts = [f"{counts[s]} {s.replace('_', ' ')}" for s in QUOTE_STATUSES if counts[s]]
     return f"{check.report}: {len(check)} quotes" + (f" ({', '.join(parts)})" if parts else "")
 
 
@@ -240,7 +240,8 @@ def to_html(check: QuoteCheck, *, page: bool = True) -> str:
     """
     counts = check.summary
     summary = "".join(
-        f"<span>{html.escape(s.replace('_', ' '))}: <b>{counts[s]}</b></span>" for s in STATUSES
+        f"<span>{html.escape(s.replace('_', ' '))}: <b>{counts[s]}</b></span>"
+        for s in QUOTE_STATUSES
     )
     notes = "".join(f"<li>{html.escape(n)}</li>" for n in check.notes)
     body = "\n".join(_card(check, r) for r in check.problems_first())

@@ -19,9 +19,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from qualcode.review.align import INSERTION_SKIP, Alignment, align, diff_ops
+from qualcode.review.align import INSERTION_SKIP, QuoteAlignment, align, diff_ops
 from qualcode.review.attribute import Attribution
-from qualcode.review.extract import Quote
+from qualcode.review.extract import DraftQuote
 from qualcode.review.index import SpeechIndex
 from qualcode.review.model import PROBLEMS, Match, QuoteResult
 from qualcode.review.tokens import tokenize
@@ -48,7 +48,7 @@ class _Prepared:
         return sum(g for _, g in self.gaps)
 
 
-def _prepare(quote: Quote, index: SpeechIndex) -> _Prepared:
+def _prepare(quote: DraftQuote, index: SpeechIndex) -> _Prepared:
     written: list[str] = []
     norms: list[str] = []
     gaps: list[tuple[int, int]] = []
@@ -75,7 +75,7 @@ class _Aligned:
     """A match before its diff is made (most matches never need one)."""
 
     match: Match
-    alignment: Alignment
+    alignment: QuoteAlignment
     doc: int
     lo: int
     hi: int
@@ -166,7 +166,7 @@ def _source(found: _Aligned, index: SpeechIndex) -> str:
 
 
 def verify_quote(
-    quote: Quote,
+    quote: DraftQuote,
     attribution: Attribution,
     index: SpeechIndex,
     *,
@@ -190,7 +190,7 @@ def verify_quote(
 
 
 def _verdict(
-    quote: Quote, attribution: Attribution, index: SpeechIndex, threshold: float
+    quote: DraftQuote, attribution: Attribution, index: SpeechIndex, threshold: float
 ) -> QuoteResult:
     org = attribution.organisation if attribution.kind == "respondent" else None
     prep = _prepare(quote, index)
@@ -223,7 +223,7 @@ def _verdict(
 
 
 def verify_quotes(
-    quotes: Sequence[Quote],
+    quotes: Sequence[DraftQuote],
     attributions: Sequence[Attribution],
     index: SpeechIndex,
     *,

@@ -7,11 +7,11 @@
 from qualcode.errors import CodingsRefused
 from qualcode.store.imports import ImportResult
 from qualcode.store.project import Project
-from qualcode.store.records import STATUSES, LogEntry, Memo, ProjectInfo, StoredCoding
+from qualcode.store.records import CODING_STATUSES, LogEntry, Memo, ProjectInfo, StoredCoding
 from qualcode.store.refresh import Orphan, RefreshResult
 
 __all__ = [
-    "STATUSES",
+    "CODING_STATUSES",
     "CodingsRefused",
     "ImportResult",
     "LogEntry",

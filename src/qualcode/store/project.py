@@ -27,6 +27,8 @@ from qualcode.coding.codings import read_codings
 from qualcode.coding.model import Coding
 from qualcode.coding.reanchor import FUZZY_THRESHOLD, Anchor
 from qualcode.corpus import Corpus, Segment, Transcript
+from qualcode.corpus.model import Unit
+from qualcode.corpus.segments import check_unit
 from qualcode.errors import CodingError, StoreError
 from qualcode.store import frames, suggestions
 from qualcode.store.create import fill, load_transcripts, replace_codebook, who, write_new
@@ -265,7 +267,7 @@ class Project:
                 )
             return ref
         file, unit, index = ref
-        segments = self.transcript(file).segments(unit)
+        segments = self.transcript(file).segments(check_unit(unit))
         if not 0 <= index < len(segments):
             raise CodingError(
                 f"{file}: no {unit} {index}; it has {len(segments)} {unit} segments "
@@ -524,7 +526,7 @@ class Project:
         )
 
     def suggest(
-        self, *, learn: bool = True, unit: str = "paragraph", selection: Selection | None = None
+        self, *, learn: bool = True, unit: Unit = "paragraph", selection: Selection | None = None
     ) -> ImportResult:
         """Auto-code the segments nobody coded yet; store the results as suggestions.
 

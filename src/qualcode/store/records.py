@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, get_args
 
 from qualcode.coding.model import Coding
 from qualcode.coding.reanchor import ANCHOR_CONTEXT, Anchor
@@ -20,10 +20,12 @@ __all__ = [
     "Origin",
     "ProjectInfo",
     "Status",
-    "STATUSES",
+    "CODING_STATUSES",
     "StoredCoding",
     "StoredTranscript",
     "check_statuses",
+    "CODING_STATUSES",
+    "DECIDED_STATUSES",
 ]
 
 Origin = Literal["manual", "auto"]
@@ -32,7 +34,11 @@ Status = Literal["active", "suggested", "accepted", "rejected", "orphaned"]
 #: Every status a stored coding can have. ``active``: a coder's coding; ``suggested``:
 #: an auto-coder's suggestion waiting for a decision, ``accepted``/``rejected`` once decided;
 #: ``orphaned``: its text disappeared when the transcript changed (see ``Project.orphans``).
-STATUSES: tuple[str, ...] = ("active", "suggested", "accepted", "rejected", "orphaned")
+CODING_STATUSES: tuple[str, ...] = get_args(Status)
+
+#: The statuses of a coder's own decisions (what agreement and reports count as coded);
+#: ``suggested``, ``rejected`` and ``orphaned`` codings are not.
+DECIDED_STATUSES: tuple[str, ...] = ("active", "accepted")
 
 
 def check_statuses(status: str | Sequence[str] | None) -> tuple[str, ...] | None:
@@ -41,8 +47,8 @@ def check_statuses(status: str | Sequence[str] | None) -> tuple[str, ...] | None
         return None
     wanted = (status,) if isinstance(status, str) else tuple(status)
     for s in wanted:
-        if s not in STATUSES:
-            raise CodingError(f"unknown status {s!r}; choose from {', '.join(STATUSES)}")
+        if s not in CODING_STATUSES:
+            raise CodingError(f"unknown status {s!r}; choose from {', '.join(CODING_STATUSES)}")
     return wanted
 
 

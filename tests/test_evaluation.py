@@ -11,9 +11,10 @@ from click.testing import CliRunner
 
 from qualcode.cli import main
 from qualcode.codebook import parse_codebook
+from qualcode.coding.crossval import cross_validate
+from qualcode.coding.evaluation import evaluate
 from qualcode.corpus import load_corpus
 from qualcode.errors import CodingError
-from qualcode.evaluate import cross_validate, evaluate
 
 PARAGRAPHS = [
     "Eerste alinea over geld.",

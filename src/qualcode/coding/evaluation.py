@@ -1,4 +1,4 @@
-"""Measuring codings against a gold standard, per segment; and leave-one-organisation-out tuning.
+"""Measuring codings against a gold standard, per segment.
 
 Both codings are mapped onto the segments of one unit (``paragraph`` by
 default): a segment has a label when a coding overlaps it by at least one
@@ -17,23 +17,22 @@ column, or the codebook's tree when one is given); codes of other dimensions
   otherwise the gold's strongest variable (highest score, then first in the
   gold file). Codings with a ``confidence`` (the learned model's probability)
   are weighed by it instead of their score.
-* Cross-validation (:func:`cross_validate`): the auto-coder's thresholds are
-  tuned on all organisations but one and applied to the one left out, for each
-  organisation in turn; the pooled held-out figures are what to expect on
-  interviews nobody tuned on.
+
+Cross-validation (tuning the auto-coder leave-one-organisation-out) is in
+:mod:`qualcode.coding.crossval`; it uses the tallies of this module.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
+from qualcode.corpus.model import Unit
 from qualcode.errors import CodingError
 
 if TYPE_CHECKING:
@@ -43,23 +42,14 @@ if TYPE_CHECKING:
     from qualcode.corpus import Corpus
 
 __all__ = [
-    "CrossValidation",
     "Evaluation",
     "LabelScore",
     "TopVariable",
-    "cross_validate",
-    "cross_validate_files",
     "evaluate",
     "evaluate_files",
 ]
 
 NONE = "NONE"
-#: The thresholds tried by :func:`cross_validate` (min_score, relative, valence_min_score).
-DEFAULT_GRID: tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]] = (
-    (0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0),
-    (0.0, 0.2, 0.35, 0.5, 0.65),
-    (0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0),
-)
 
 
 @dataclass(frozen=True)
@@ -95,7 +85,7 @@ class TopVariable:
 class Evaluation:
     """Codings measured against a gold standard (see the module docstring)."""
 
-    unit: str
+    unit: Unit
     segments: int
     gold_segments: int
     predicted_segments: int
@@ -120,71 +110,21 @@ class Evaluation:
         for s in self.labels:
             lines.append(
                 f"{s.label:<34}{s.gold:>6}{s.predicted:>6}{s.tp:>6}{s.fp:>6}{s.fn:>6}"
-                f"{_fmt(s.precision):>11}{_fmt(s.recall):>8}{_fmt(s.f1):>7}"
+                f"{fmt(s.precision):>11}{fmt(s.recall):>8}{fmt(s.f1):>7}"
             )
         t = self.top
         lines += [
             "",
-            f"variables: macro F1 {_fmt(self.macro_f1)}, micro F1 {_fmt(self.micro_f1)}",
-            f"top variable over {t.segments} gold-coded segments: accuracy {_fmt(t.accuracy)} "
-            f"({t.correct} correct), Cohen's kappa {_fmt(t.kappa)}; "
-            f"predicted in {t.predicted}, accuracy there {_fmt(t.accuracy_when_predicted)}; "
-            f"top-2 accuracy {_fmt(t.top2_accuracy)}",
+            f"variables: macro F1 {fmt(self.macro_f1)}, micro F1 {fmt(self.micro_f1)}",
+            f"top variable over {t.segments} gold-coded segments: accuracy {fmt(t.accuracy)} "
+            f"({t.correct} correct), Cohen's kappa {fmt(t.kappa)}; "
+            f"predicted in {t.predicted}, accuracy there {fmt(t.accuracy_when_predicted)}; "
+            f"top-2 accuracy {fmt(t.top2_accuracy)}",
         ]
         return "\n".join(lines)
 
 
-@dataclass(frozen=True)
-class Fold:
-    """One organisation scored with thresholds tuned on the others."""
-
-    organisation: str
-    segments: int
-    min_score: float
-    relative: float
-    valence_min_score: float
-    top_accuracy: float | None
-    macro_f1: float | None
-
-
-@dataclass(frozen=True)
-class CrossValidation:
-    """Leave-one-organisation-out figures, plus the thresholds tuned on every organisation."""
-
-    held_out: Evaluation
-    folds: tuple[Fold, ...]
-    tuned_on_all: dict[str, float] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return {
-            "held_out": self.held_out.to_dict(),
-            "folds": [asdict(f) for f in self.folds],
-            "tuned_on_all": dict(self.tuned_on_all),
-        }
-
-    def format_table(self) -> str:
-        """A plain-text report: the held-out figures, then one line per organisation."""
-        lines = [
-            "leave-one-organisation-out (each organisation scored with thresholds tuned "
-            "on the others)",
-            "",
-            self.held_out.format_table(),
-            "",
-            f"{'organisation':<28}{'segments':>9}{'min':>6}{'rel':>6}{'val':>6}"
-            f"{'top acc':>9}{'macro F1':>10}",
-        ]
-        for f in self.folds:
-            lines.append(
-                f"{f.organisation:<28}{f.segments:>9}{f.min_score:>6g}{f.relative:>6g}"
-                f"{f.valence_min_score:>6g}{_fmt(f.top_accuracy):>9}{_fmt(f.macro_f1):>10}"
-            )
-        tuned = ", ".join(f"{k} {v:g}" for k, v in self.tuned_on_all.items())
-        lines += ["", f"tuned on all organisations: {tuned}"]
-        return "\n".join(lines)
-
-
-def _fmt(value: float | None) -> str:
+def fmt(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
@@ -196,14 +136,14 @@ def _ratio(a: float, b: float) -> float | None:
 
 
 @dataclass(frozen=True)
-class _Segment:
+class Segment:
     file: str
     organisation: str
     start: int
     end: int
 
 
-class _Labels:
+class Labels:
     """Maps coding rows to labels; knows the variables and their tie-breaking order."""
 
     def __init__(self, frames: Sequence[pd.DataFrame], codebook: Codebook | None) -> None:
@@ -235,10 +175,10 @@ class _Labels:
         return code if variable in self.dimensions else variable
 
 
-def _segments(
-    corpus: Corpus, unit: str, files: Iterable[str] | None = None
-) -> tuple[list[_Segment], dict[str, list[int]]]:
-    segments: list[_Segment] = []
+def segments_of(
+    corpus: Corpus, unit: Unit, files: Iterable[str] | None = None
+) -> tuple[list[Segment], dict[str, list[int]]]:
+    segments: list[Segment] = []
     by_file: dict[str, list[int]] = {}
     chosen = set(files) if files is not None else None
     if chosen is not None:
@@ -253,15 +193,15 @@ def _segments(
             continue
         for s in t.segments(unit):
             by_file.setdefault(t.file, []).append(len(segments))
-            segments.append(_Segment(t.file, t.organisation or t.file, s.start, s.end))
+            segments.append(Segment(t.file, t.organisation or t.file, s.start, s.end))
     return segments, by_file
 
 
-def _map_codings(
+def map_codings(
     frame: pd.DataFrame,
     name: str,
-    labels: _Labels,
-    segments: list[_Segment],
+    labels: Labels,
+    segments: list[Segment],
     corpus: Corpus,
     only: frozenset[str] | None = None,
 ) -> list[dict[str, float]]:
@@ -322,7 +262,7 @@ def _map_codings(
 
 
 @dataclass
-class _Tally:
+class Tally:
     """Summable counts from which an :class:`Evaluation` is computed."""
 
     n_labels: int
@@ -337,7 +277,7 @@ class _Tally:
     top2: int = 0
 
     @classmethod
-    def empty(cls, n_labels: int, n_variables: int) -> _Tally:
+    def empty(cls, n_labels: int, n_variables: int) -> Tally:
         zeros = np.zeros(n_labels, dtype=np.int64)
         return cls(
             n_labels,
@@ -348,8 +288,8 @@ class _Tally:
             np.zeros((n_variables + 1, n_variables), dtype=np.int64),
         )
 
-    def __add__(self, other: _Tally) -> _Tally:
-        return _Tally(
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(
             self.n_labels,
             self.n_variables,
             self.tp + other.tp,
@@ -386,7 +326,7 @@ class _Tally:
         row = variables.index(top) if top != NONE else self.n_variables
         self.confusion[row, variables.index(truth)] += 1
 
-    def evaluation(self, unit: str, order: list[str]) -> Evaluation:
+    def evaluation(self, unit: Unit, order: list[str]) -> Evaluation:
         from qualcode.agreement.coefficients import cohen_kappa
 
         scores = []
@@ -443,7 +383,7 @@ def evaluate(
     gold: pd.DataFrame,
     corpus: Corpus,
     *,
-    unit: str = "paragraph",
+    unit: Unit = "paragraph",
     codebook: Codebook | None = None,
     files: Iterable[str] | None = None,
     names: tuple[str, str] = ("predicted", "gold"),
@@ -452,12 +392,12 @@ def evaluate(
 
     *files* limits the evaluation to those transcripts (default: all of *corpus*).
     """
-    labels = _Labels([predicted, gold], codebook)
-    segments, by_file = _segments(corpus, unit, files)
+    labels = Labels([predicted, gold], codebook)
+    segments, by_file = segments_of(corpus, unit, files)
     only = frozenset(by_file) if files is not None else None
-    pred_map = _map_codings(predicted, names[0], labels, segments, corpus, only)
-    gold_map = _map_codings(gold, names[1], labels, segments, corpus, only)
-    tally = _Tally.empty(len(labels.order), len(labels.variables))
+    pred_map = map_codings(predicted, names[0], labels, segments, corpus, only)
+    gold_map = map_codings(gold, names[1], labels, segments, corpus, only)
+    tally = Tally.empty(len(labels.order), len(labels.variables))
     for g, p in zip(gold_map, pred_map, strict=True):
         tally.add(g, p, labels.order)
     return tally.evaluation(unit, labels.order)
@@ -469,7 +409,7 @@ def evaluate_files(
     *,
     transcripts: str | Path | None = None,
     respondents: str | Path | None = None,
-    unit: str = "paragraph",
+    unit: Unit = "paragraph",
     codebook: str | Path | None = None,
     files: Iterable[str] | None = None,
 ) -> Evaluation:
@@ -478,7 +418,7 @@ def evaluate_files(
     from qualcode.coding.codings import read_codings
 
     pred_frame = read_codings(predicted)
-    gold_frame, corpus = _gold_and_corpus(gold, transcripts, respondents)
+    gold_frame, corpus = gold_and_corpus(gold, transcripts, respondents)
     book = load_codebook(codebook) if codebook is not None else None
     return evaluate(
         pred_frame,
@@ -491,110 +431,7 @@ def evaluate_files(
     )
 
 
-def cross_validate(
-    corpus: Corpus,
-    codebook: Codebook,
-    gold: pd.DataFrame,
-    *,
-    unit: str = "paragraph",
-    grid: tuple[Sequence[float], Sequence[float], Sequence[float]] = DEFAULT_GRID,
-) -> CrossValidation:
-    """Leave-one-organisation-out evaluation of the auto-coder's thresholds.
-
-    The corpus is auto-coded once with every threshold at zero; for each
-    organisation, the (min_score, relative, valence_min_score) of *grid* with
-    the best macro F1 over all labels on the *other* organisations is applied
-    to it. The held-out result pools those organisations' counts.
-    """
-    from qualcode.coding.autocoder import CodeGroups, Selection, autocode
-
-    labels = _Labels([gold], codebook)
-    segments, _ = _segments(corpus, unit)
-    gold_map = _map_codings(gold, "gold", labels, segments, corpus)
-    raw = autocode(corpus, codebook, unit=unit, selection=Selection(0.0, 0.0, 0.0))
-    scores = _score_matrix(raw, codebook, segments)
-    groups = CodeGroups.of(codebook)
-    organisations = sorted({s.organisation for s in segments})
-    org_index = {o: i for i, o in enumerate(organisations)}
-    selections = [Selection(a, b, c) for a, b, c in itertools.product(*grid)]
-
-    def empty() -> _Tally:
-        return _Tally.empty(len(labels.order), len(labels.variables))
-
-    # tallies[s][o]: counts of selection s on organisation o
-    tallies = [[empty() for _ in organisations] for _ in selections]
-    for s, selection in enumerate(selections):
-        kept = groups.sums(np.where(selection.keep(scores, groups), scores, 0.0))
-        for k, seg in enumerate(segments):
-            pred = {groups.groups[g]: float(kept[k, g]) for g in np.flatnonzero(kept[k] > 0)}
-            tallies[s][org_index[seg.organisation]].add(gold_map[k], pred, labels.order)
-    totals = [sum(row[1:], row[0]) for row in tallies]
-    pooled = empty()
-    folds = []
-    for o, organisation in enumerate(organisations):
-        best = max(
-            range(len(selections)),
-            key=lambda s: ((totals[s] + _negate(tallies[s][o])).macro_f1_all(), -s),
-        )
-        held = tallies[best][o]
-        pooled = pooled + held
-        result = held.evaluation(unit, labels.order)
-        sel = selections[best]
-        folds.append(
-            Fold(
-                organisation,
-                held.segments,
-                sel.min_score,
-                sel.relative,
-                sel.valence_min_score,
-                result.top.accuracy,
-                result.macro_f1,
-            )
-        )
-    overall = max(range(len(selections)), key=lambda s: (totals[s].macro_f1_all(), -s))
-    sel = selections[overall]
-    return CrossValidation(
-        held_out=pooled.evaluation(unit, labels.order),
-        folds=tuple(folds),
-        tuned_on_all={
-            "min_score": sel.min_score,
-            "relative": sel.relative,
-            "valence_min_score": sel.valence_min_score,
-        },
-    )
-
-
-def cross_validate_files(
-    gold: str | Path,
-    *,
-    codebook: str | Path,
-    transcripts: str | Path | None = None,
-    respondents: str | Path | None = None,
-    unit: str = "paragraph",
-) -> CrossValidation:
-    """:func:`cross_validate` on files; *transcripts* defaults to the gold file's folder."""
-    from qualcode.codebook import load_codebook
-
-    gold_frame, corpus = _gold_and_corpus(gold, transcripts, respondents)
-    return cross_validate(corpus, load_codebook(codebook), gold_frame, unit=unit)
-
-
-def _negate(t: _Tally) -> _Tally:
-    return _Tally(
-        t.n_labels,
-        t.n_variables,
-        -t.tp,
-        -t.fp,
-        -t.fn,
-        -t.confusion,
-        -t.segments,
-        -t.gold_segments,
-        -t.predicted_segments,
-        -t.top2,
-    )
-
-
-def _gold_and_corpus(
+def gold_and_corpus(
     gold: str | Path, transcripts: str | Path | None, respondents: str | Path | None
 ) -> tuple[pd.DataFrame, Corpus]:
     """The gold codings CSV, and the corpus it was coded on (default: the gold's folder)."""
@@ -609,17 +446,3 @@ def _gold_and_corpus(
         )
     folder = Path(transcripts) if transcripts is not None else Path(gold).parent
     return frame, load_corpus(folder, respondents=respondents)
-
-
-def _score_matrix(
-    codings: Sequence[Any], codebook: Codebook, segments: list[_Segment]
-) -> npt.NDArray[np.float64]:
-    """Segments x codes (codebook order): the scores of the codings made on each segment."""
-    index = {c.id: i for i, c in enumerate(codebook.codes)}
-    at = {(s.file, s.start, s.end): i for i, s in enumerate(segments)}
-    scores = np.zeros((len(segments), len(index)), dtype=np.float64)
-    for c in codings:
-        i = at.get((c.file, c.start, c.end))
-        if i is not None:
-            scores[i, index[c.code]] += c.score
-    return scores
