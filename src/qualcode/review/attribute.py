@@ -304,7 +304,7 @@ def _previous(reader: CueReader, text: str, lo: int, para: int, s0: int) -> Attr
 _CELL = " \t|>*_:–—-"
 
 
-def _label(reader: CueReader, text: str, lo: int, q: Quote) -> Attribution | None:
+def _label(reader: CueReader, text: str, lo: int, q: DraftQuote) -> Attribution | None:
     """An organisation standing alone right before the quote: a table cell or a label.
 
     ``| VNG | “…” |`` in a Markdown table, a Word table's cell ``VNG`` followed
