@@ -99,7 +99,9 @@ def test_filters(session, project):
     assert [s.index for _, s in session.segments()][:2] == [2, 4]
     with pytest.raises(QualcodeError) as err:
         session.set_filters(transcript="z.txt")
-    assert str(err.value) == "z.txt: no such transcript in this project; known files: a.txt, b.txt"
+    assert str(err.value) == (
+        f"z.txt: no such transcript in {session.project.corpus.root}; known files: a.txt, b.txt"
+    )
 
 
 def test_suggestions_are_shown_and_decided(session, project):

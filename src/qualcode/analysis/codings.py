@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 __all__ = [
     "BLANK",
     "codings_with_variables",
-    "lineage",
     "map_to_segments",
     "segment_table",
     "transcript_table",
@@ -137,17 +136,3 @@ def map_to_segments(codings: pd.DataFrame, segments: pd.DataFrame, corpus: Corpu
         }
     )
     return out.drop_duplicates(["file", "segment", "code"]).reset_index(drop=True)
-
-
-def lineage(codebook: Codebook) -> dict[str, tuple[str, ...]]:
-    """For every code: itself and its ancestors up to its top-level code."""
-    by_id = {c.id: c for c in codebook.codes}
-    out: dict[str, tuple[str, ...]] = {}
-    for code in codebook.codes:
-        chain = [code.id]
-        parent = code.parent
-        while parent is not None and parent in by_id:
-            chain.append(parent)
-            parent = by_id[parent].parent
-        out[code.id] = tuple(chain)
-    return out

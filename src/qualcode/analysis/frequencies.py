@@ -16,7 +16,6 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from qualcode.analysis.codings import lineage
 from qualcode.codebook.model import Codebook
 from qualcode.errors import CorpusError
 
@@ -54,7 +53,7 @@ def _sorted_groups(values: pd.Series) -> list[str]:
 
 def rolled_up(seg_codes: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """*seg_codes* with every code repeated for each of its ancestors (column ``code``)."""
-    lines = lineage(codebook)
+    lines = codebook.lineage()
     out = seg_codes.assign(code=seg_codes["code"].map(lines)).explode("code")
     return out.drop_duplicates(["file", "segment", "code"]).reset_index(drop=True)
 

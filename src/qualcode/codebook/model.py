@@ -150,6 +150,18 @@ class Codebook:
         valid = ", ".join(d.id for d in self.dimensions)
         raise CodebookError(f"unknown dimension {dimension_id!r}; valid dimensions: {valid}")
 
+    def lineage(self) -> dict[str, tuple[str, ...]]:
+        """For every code: its id and its ancestors' ids, up to its top-level code."""
+        out: dict[str, tuple[str, ...]] = {}
+        for code in self.codes:
+            chain = [code.id]
+            parent = code.parent
+            while parent is not None and parent in self._by_id:
+                chain.append(parent)
+                parent = self._by_id[parent].parent
+            out[code.id] = tuple(chain)
+        return out
+
     def top_of(self, code_id: str) -> str:
         """The id of the top-level ancestor of *code_id* (itself when top-level)."""
         code = self.get(code_id)

@@ -16,11 +16,11 @@ from pathlib import Path
 from qualcode.codebook import Codebook, parse_codebook
 from qualcode.coding.model import Coding
 from qualcode.corpus import Corpus, Transcript, transcript_from_text
+from qualcode.corpus.spans import check_span
 from qualcode.errors import CodebookError, CodingError, InteropError
 from qualcode.interop import model as refi
 from qualcode.interop.codes import codebook_yaml, derive_ids, guess_language
 from qualcode.interop.project import ORGANISATION, file_name
-from qualcode.store.texts import check_span
 
 __all__ = ["Plan", "plan_import"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qualcode.review.align import DiffOp, diff_text
 from qualcode.review.attribute import Attribution
@@ -146,6 +146,46 @@ class QuoteCheck:
         from qualcode.review.render import to_html
 
         return to_html(self, page=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The check as plain data: the ``--format json`` contract (see ``review.render``)."""
+        return {
+            "report": self.report,
+            "threshold": self.threshold,
+            "quotes": [
+                {
+                    "text": r.text,
+                    "line": r.line,
+                    "page": r.quote.page,
+                    "line_in_page": r.quote.page_line,
+                    "attributed_to": r.attributed_to,
+                    "attribution": r.attribution.text,
+                    "attribution_kind": r.attribution.kind,
+                    "status": r.status,
+                    "source": r.source,
+                    "words": r.quote.words,
+                    "matches": [self._match_dict(m) for m in r.matches],
+                    "diff": r.diff_text,
+                    "closest": self._match_dict(r.closest) if r.closest is not None else None,
+                }
+                for r in self.results
+            ],
+            "summary": self.summary,
+            "terms": [{"text": t.text, "line": t.line} for t in self.terms],
+            "notes": list(self.notes),
+        }
+
+    def _match_dict(self, m: Match) -> dict[str, Any]:
+        passage = None if self.corpus is None else self.corpus.get(m.file).text[m.start : m.end]
+        return {
+            "file": m.file,
+            "organisation": m.organisation,
+            "start": m.start,
+            "end": m.end,
+            "similarity": m.similarity,
+            "pieces": [list(p) for p in m.pieces],
+            "passage": passage,
+        }
 
     def problems_first(self) -> list[QuoteResult]:
         """Results with problems first (by status, then report order), then the rest."""

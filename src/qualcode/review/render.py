@@ -24,12 +24,11 @@ from __future__ import annotations
 
 import html
 import json
-from typing import Any
 
 from qualcode.review.align import DiffOp
 from qualcode.review.model import QUOTE_STATUSES, Match, QuoteCheck, QuoteResult
 
-__all__ = ["to_html", "to_json", "to_text", "to_dict"]
+__all__ = ["to_html", "to_json", "to_text"]
 
 _LABEL = {
     "verified": "verified",
@@ -41,58 +40,9 @@ _LABEL = {
 _CONTEXT_CHARS = 240
 
 
-def _passage(check: QuoteCheck, m: Match) -> str | None:
-    if check.corpus is None:
-        return None
-    return check.corpus.get(m.file).text[m.start : m.end]
-
-
-def _match_dict(check: QuoteCheck, m: Match) -> dict[str, Any]:
-    return {
-        "file": m.file,
-        "organisation": m.organisation,
-        "start": m.start,
-        "end": m.end,
-        "similarity": m.similarity,
-        "pieces": [list(p) for p in m.pieces],
-        "passage": _passage(check, m),
-    }
-
-
-def to_dict(check: QuoteCheck) -> dict[str, Any]:
-    """The check as plain data, in the JSON contract (see the module docstring)."""
-    quotes = []
-    for r in check.results:
-        quotes.append(
-            {
-                "text": r.text,
-                "line": r.line,
-                "page": r.quote.page,
-                "line_in_page": r.quote.page_line,
-                "attributed_to": r.attributed_to,
-                "attribution": r.attribution.text,
-                "attribution_kind": r.attribution.kind,
-                "status": r.status,
-                "source": r.source,
-                "words": r.quote.words,
-                "matches": [_match_dict(check, m) for m in r.matches],
-                "diff": r.diff_text,
-                "closest": _match_dict(check, r.closest) if r.closest is not None else None,
-            }
-        )
-    return {
-        "report": check.report,
-        "threshold": check.threshold,
-        "quotes": quotes,
-        "summary": check.summary,
-        "terms": [{"text": t.text, "line": t.line} for t in check.terms],
-        "notes": list(check.notes),
-    }
-
-
 def to_json(check: QuoteCheck) -> str:
     """The check as JSON text (UTF-8 characters kept, indented)."""
-    return json.dumps(to_dict(check), ensure_ascii=False, indent=2)
+    return json.dumps(check.to_dict(), ensure_ascii=False, indent=2)
 
 
 def _summary_line(check: QuoteCheck) -> str:

@@ -18,9 +18,9 @@ from qualcode.coding.codings import check_codings
 from qualcode.coding.model import REQUIRED_IMPORT_COLUMNS, Coding
 from qualcode.coding.reanchor import Anchor
 from qualcode.corpus import Corpus
+from qualcode.corpus.spans import check_span
 from qualcode.errors import CodingError, CodingsRefused
 from qualcode.store.records import NewCoding
-from qualcode.store.texts import check_span
 
 __all__ = [
     "AUTO_CODER",

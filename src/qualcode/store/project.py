@@ -29,19 +29,15 @@ from qualcode.coding.reanchor import FUZZY_THRESHOLD, Anchor
 from qualcode.corpus import Corpus, Segment, Transcript
 from qualcode.corpus.model import Unit
 from qualcode.corpus.segments import check_unit
+from qualcode.corpus.spans import check_span, find_phrase
 from qualcode.errors import CodingError, StoreError
 from qualcode.store import frames, suggestions
 from qualcode.store.create import fill, load_transcripts, replace_codebook, who, write_new
 from qualcode.store.db import MEMORY, Database
-from qualcode.store.imports import (
-    AUTO_CODER,
-    ImportResult,
-    coder_name,
-    prepare,
-)
+from qualcode.store.imports import AUTO_CODER, ImportResult, coder_name, prepare
 from qualcode.store.records import NewCoding, ProjectInfo, StoredCoding, check_statuses
 from qualcode.store.refresh import RefreshResult, refresh_project
-from qualcode.store.texts import check_code, check_span, corpus_of, find_phrase
+from qualcode.store.texts import check_code, corpus_of
 
 if TYPE_CHECKING:
     from qualcode.coding.autocoder import Selection
@@ -186,12 +182,8 @@ class Project:
             replace_codebook(self._db, book, coder=coder)
 
     def transcript(self, file: str) -> Transcript:
-        """The stored transcript *file*; ``CodingError`` naming the known files when absent."""
-        corpus = self.corpus
-        if file in corpus.files:
-            return corpus.get(file)
-        known = ", ".join(corpus.files[:6]) + (" ..." if len(corpus.files) > 6 else "")
-        raise CodingError(f"{file}: no such transcript in this project; known files: {known}")
+        """The stored transcript *file*; ``CorpusError`` naming the known files when absent."""
+        return self.corpus.get(file)
 
     def coders(self) -> tuple[str, ...]:
         """Everyone who has coded, in the order they started."""
