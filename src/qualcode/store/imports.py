@@ -27,7 +27,7 @@ __all__ = [
     "CodingsRefused",
     "ImportResult",
     "coder_name",
-    "prepare",
+    "prepare_import",
 ]
 
 #: The coder name of the automatic coder; its codings are suggestions.
@@ -59,7 +59,7 @@ class ImportResult:
     ids: tuple[int, ...] = field(default=(), repr=False)
 
 
-def prepare(
+def prepare_import(
     codings: pd.DataFrame | Iterable[Coding],
     corpus: Corpus,
     codebook: Codebook,

@@ -34,7 +34,7 @@ from qualcode.errors import CodingError, StoreError
 from qualcode.store import frames, suggestions
 from qualcode.store.create import fill, load_transcripts, replace_codebook, who, write_new
 from qualcode.store.db import MEMORY, Database
-from qualcode.store.imports import AUTO_CODER, ImportResult, coder_name, prepare
+from qualcode.store.imports import AUTO_CODER, ImportResult, coder_name, prepare_import
 from qualcode.store.records import NewCoding, ProjectInfo, StoredCoding, check_statuses
 from qualcode.store.refresh import RefreshResult, refresh_project
 from qualcode.store.texts import check_code, corpus_of
@@ -460,7 +460,7 @@ class Project:
                 (c.file, c.start, c.end, c.code, c.coder)
                 for c in self._db.codings(statuses=("active", "suggested", "accepted", "rejected"))
             }
-            new, skipped, moved = prepare(
+            new, skipped, moved = prepare_import(
                 codings,
                 self.corpus,
                 self.codebook,
