@@ -132,12 +132,12 @@ def test_every_figure_and_link_resolves_from_the_folder(sample_report: Path) -> 
             assert (page.parent / src).is_file(), (page.name, src)
             images += 1
         for href in re.findall(r'href="([^"]+)"', html):
-            assert (page.parent / href).is_file(), (page.name, href)
+            assert (page.parent / href.split("#")[0]).is_file(), (page.name, href)
         assert "http://" not in html and "https://" not in html  # no CDN, no web fonts
         assert "<style>" in html
     assert images >= 8 + 4
     for page in sorted(sample_report.glob("*.md")):
-        for src in re.findall(r"\]\(([^)]+)\)", page.read_text(encoding="utf-8")):
+        for src in re.findall(r"\]\(([^)#]+)[^)]*\)", page.read_text(encoding="utf-8")):
             assert (page.parent / src).is_file(), (page.name, src)
 
 
@@ -150,7 +150,7 @@ def test_variable_report_shows_definition_counts_and_attributed_quotes(sample_re
     planning_orgs = quotes.loc[quotes["variable"] == "PLANNING", "organisation"].nunique()
     assert f"uit {planning_orgs} van 21 organisaties" in html  # the codebook is Dutch
     first = quotes[quotes["variable"] == "PLANNING"].iloc[0]
-    assert f"{first['organisation']} &middot; {first['file']}, tekens " in html
+    assert f'{first["organisation"]} &middot; <a href="transcripts/{first["file"]}.html#p' in html
     index = (sample_report / "index.html").read_text(encoding="utf-8")
     for variable in VARIABLES:
         assert f'href="{variable}.html"' in index

@@ -116,3 +116,19 @@ def test_unknown_language() -> None:
         ArgumentError, match=r"^no report strings for language 'de'; choose one of: en, nl$"
     ):
         strings("de", strict=True)
+
+
+def test_valence_colours_are_reused_by_no_variable() -> None:
+    from conftest import CODEBOOK
+
+    from qualcode import plots
+    from qualcode.codebook import load_codebook
+
+    book = load_codebook(CODEBOOK)
+    colours = plots.code_colours(book)
+    valence = {colours[v.id].lower() for v in book.valence_codes()}
+    valence |= {plots.MIXED_COLOUR.lower(), plots.NONE_COLOUR.lower()}
+    assert valence == {"#0072b2", "#d55e00", "#cc79a7", "#bbbbbb"}  # Okabe-Ito
+    variables = [colours[v.id].lower() for v in book.variables()]
+    assert len(set(variables)) == 8 and not set(variables) & valence
+    assert not {c.lower() for c in plots.FALLBACK} & valence

@@ -40,24 +40,26 @@ __all__ = [
     "valence_bars",
 ]
 
-#: Colours for codes whose codebook entry has none (matplotlib's tab10).
+#: Colours for codes whose codebook entry has none: colour-blind safe (Okabe and Ito's
+#: palette without its blue and vermillion, which mark valence, then Paul Tol's muted colours).
 FALLBACK = (
-    "#1f77b4",
-    "#ff7f0e",
-    "#2ca02c",
-    "#d62728",
-    "#9467bd",
-    "#8c564b",
-    "#e377c2",
-    "#7f7f7f",
-    "#bcbd22",
-    "#17becf",
+    "#E69F00",
+    "#56B4E9",
+    "#009E73",
+    "#F0E442",
+    "#332288",
+    "#999933",
+    "#882255",
+    "#555555",
+    "#44AA99",
+    "#DDCC77",
 )
 #: Colours of the groups compared side by side (not code colours: groups are not codes).
 GROUP_COLOURS = ("#41668c", "#d9a441", "#7a9e65", "#a05c7b", "#5f5f5f")
-#: Colours of the valence categories that are not codes.
-MIXED_COLOUR, NONE_COLOUR = "#b8a6cf", "#d9d9d9"
-_VALENCE_DEFAULTS = ("#4c9a5b", "#c8553d")
+#: Colours of the valence categories that are not codes (Okabe-Ito reddish purple, grey).
+MIXED_COLOUR, NONE_COLOUR = "#CC79A7", "#BBBBBB"
+#: Helping and hindering when the codebook gives no colour (Okabe-Ito blue and vermillion).
+_VALENCE_DEFAULTS = ("#0072B2", "#D55E00")
 _WRAP = 28
 
 

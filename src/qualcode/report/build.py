@@ -191,6 +191,27 @@ def _check_options(formats: str | Iterable[str], max_quotes: int) -> tuple[str, 
     return chosen
 
 
+def _transcript_pages(analysis: Analysis, language: str | None, folder: Path) -> list[str]:
+    """The transcript view of every record, with the codings of the variables as stripes."""
+    from qualcode import plots
+    from qualcode.report.html import css
+    from qualcode.report.i18n import strings
+    from qualcode.report.transcripts import write_transcripts
+
+    book = analysis.codebook
+    valence = {c.id for c in book.valence_codes()}
+    codings = analysis.codings[~analysis.codings["code"].isin(valence)]
+    return write_transcripts(
+        list(analysis.corpus.transcripts),
+        codings,
+        folder,
+        names={c.id: c.name for c in book.codes},
+        colours=plots.code_colours(book),
+        s=strings(language or book.language, strict=language is not None),
+        css=css(),
+    )
+
+
 def build_report(
     analysis: Analysis,
     out: str | Path,
@@ -254,6 +275,7 @@ def build_report(
         workers=workers,
         inputs=inputs,
         memos=memos,
+        pages=partial(_transcript_pages, analysis, language),
     )
 
 
@@ -273,10 +295,13 @@ def write_report(
     workers: int | None = None,
     inputs: Iterable[str | Path] = (),
     memos: pd.DataFrame | None = None,
+    pages: Callable[[Path], list[str]] | None = None,
 ) -> ReportSet:
     """Write the report set of *summary* and its *quotes* (``QuoteTables``) into *out*.
 
     What both engines end with; the options are those of :func:`build_report`.
+    *pages* writes the transcript view into the folder it is given (the quotes
+    link to it); without it, or when anonymising, the quotes link nowhere.
     """
     chosen = _check_options(formats, max_quotes)
     if compare is not None:
@@ -292,6 +317,7 @@ def write_report(
         title=title,
         language=language,
     )
+    plan.links = plan.links and pages is not None and bool({"html", "md"} & set(chosen))
     jobs = plan.figures()
     out = Path(out)
     tmp = _prepare_folder(out)
@@ -310,6 +336,9 @@ def write_report(
 
                 content = with_memos(content, memo_notes(memos, anonymiser))
             text, office = _text_steps(summary, content, tmp, chosen, quotes.quotes, anonymiser)
+            if plan.links:
+                assert pages is not None
+                text.append(("transcripts", partial(pages, tmp)))
             steps = text + figures + office
             written: list[str] = []
             for _label, run in progress(steps) if progress is not None else steps:
@@ -318,6 +347,7 @@ def write_report(
         for name in written:  # every file checked before the first one is moved
             check_output(out / name, inputs=inputs)
         (out / "figures").mkdir(exist_ok=True)
+        (out / "transcripts").mkdir(exist_ok=True)
         for name in written:
             os.replace(tmp / name, Path(os.path.realpath(out / name)))
     except OSError as exc:

@@ -30,6 +30,7 @@ from qualcode.report.model import (
     VariableSection,
 )
 from qualcode.report.passages import passage_frame
+from qualcode.report.transcripts import transcript_link
 
 __all__ = ["FigureJob", "ReportPlan", "valence_category"]
 
@@ -73,6 +74,8 @@ class ReportPlan:
         self.compare_by = compare
         self.max_quotes = max_quotes
         self.anonymiser = anonymiser or Anonymiser()
+        # quotes link to the transcript view, which shows names: not when anonymising
+        self.links = not self.anonymiser
         self.title = title or self.s("default_title", name=analysis.codebook.name)
         self.valence = list(self.cb.valence_codes())
         self.variables = list(self.cb.variables())
@@ -309,7 +312,8 @@ class ReportPlan:
             else []
         )
         tags += [(self.cb.get(v).name, "valence") for v in valence]
-        return QuoteMarks(tuple(tags), int(row["segments"]))
+        link = transcript_link(row["file"], row["start"], row["end"]) if self.links else ""
+        return QuoteMarks(tuple(tags), int(row["segments"]), link=link)
 
     def quote_groups(
         self, variable: Code, passages: pd.DataFrame, code_quotes: pd.DataFrame, coded: pd.DataFrame

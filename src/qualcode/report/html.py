@@ -28,7 +28,8 @@ from qualcode.report.model import (
 __all__ = ["render_index", "render_section", "write_html"]
 
 
-def _css() -> str:
+def css() -> str:
+    """The style sheet every page embeds."""
     return files("qualcode.report").joinpath("report.css").read_text(encoding="utf-8")
 
 
@@ -37,7 +38,7 @@ def _page(title: str, body: str, nav: str, language: str) -> str:
         f'<!DOCTYPE html>\n<html lang="{escape(language)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="generator" content="qualcode">\n'
-        f"<title>{escape(title)}</title>\n<style>\n{_css()}</style>\n</head>\n<body>\n"
+        f"<title>{escape(title)}</title>\n<style>\n{css()}</style>\n</head>\n<body>\n"
         f'<header class="site">{nav}</header>\n<main>\n{body}</main>\n</body>\n</html>\n'
     )
 
@@ -85,7 +86,8 @@ def render_table(table: Table) -> str:
 
 def _figure(ref: FigureRef) -> str:
     return (
-        f'<figure><img src="{escape(ref.path("svg"))}" alt="{escape(ref.caption)}">'
+        f'<figure><div class="canvas"><img src="{escape(ref.path("svg"))}" '
+        f'alt="{escape(ref.caption)}"></div>'
         f'<figcaption>{escape(ref.caption)} (<a href="{escape(ref.path("png"))}">PNG</a>, '
         f'<a href="{escape(ref.path("svg"))}">SVG</a>)</figcaption></figure>\n'
     )
