@@ -150,7 +150,10 @@ def test_variable_report_shows_definition_counts_and_attributed_quotes(sample_re
     planning_orgs = quotes.loc[quotes["variable"] == "PLANNING", "organisation"].nunique()
     assert f"uit {planning_orgs} van 21 organisaties" in html  # the codebook is Dutch
     first = quotes[quotes["variable"] == "PLANNING"].iloc[0]
-    assert f'{first["organisation"]} &middot; <a href="transcripts/{first["file"]}.html#p' in html
+    assert (
+        f'{first["organisation"]} &middot; {first["file"]}, <a href="transcripts/{first["file"]}'
+        ".html#p"
+    ) in html
     index = (sample_report / "index.html").read_text(encoding="utf-8")
     for variable in VARIABLES:
         assert f'href="{variable}.html"' in index

@@ -115,9 +115,10 @@ def _quote_group(group: QuoteGroup, s: Strings) -> str:
     marks = group.marks or tuple(QuoteMarks() for _ in group.quotes)
     for q, mark in zip(group.quotes, marks, strict=True):
         organisation = q.organisation or s("no_organisation")
-        where = escape(f"{q.file}, {s('characters', start=q.start, end=q.end)}")
+        chars = escape(s("characters", start=q.start, end=q.end))
         if mark.link:
-            where = f'<a href="{escape(mark.link)}">{where}</a>'
+            chars = f'<a href="{escape(mark.link)}">{chars}</a>'
+        where = f"{escape(q.file)}, {chars}"
         out.append(
             f'<blockquote class="quote" style="border-left-color: {escape(group.colour)}">'
             f"<p>{escape(q.text)}</p>"

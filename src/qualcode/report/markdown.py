@@ -86,9 +86,8 @@ def _quote_group(group: QuoteGroup, s: Strings) -> str:
     for q, mark in zip(group.quotes, marks, strict=True):
         organisation = q.organisation or s("no_organisation")
         tags = " ".join(f"`{name}`" for name, _ in mark.tags)
-        where = md_escape(f"{q.file}, {s('characters', start=q.start, end=q.end)}")
-        if mark.link:
-            where = f"[{where}]({mark.link})"
+        chars = md_escape(s("characters", start=q.start, end=q.end))
+        where = f"{md_escape(q.file)}, " + (f"[{chars}]({mark.link})" if mark.link else chars)
         out.append(
             f"{_blockquote(q.text)}\n>\n> — *{md_escape(organisation)}*{time_note(q)} "
             f"({where}, {s('score', score=f'{q.score:g}')})"
