@@ -235,6 +235,23 @@ def _report_on_cluster(
     if compare == AUTO_COMPARE:
         has = any("steering_group" in r.attributes for r in summary.records)
         compare = "steering_group" if has else None
+
+    def pages(folder: Path) -> list[str]:
+        """The transcript view, read part by part, with the codings the cluster wrote."""
+        from qualcode.coding.codings import read_codings
+        from qualcode.engine.records import read_part
+        from qualcode.report.build import transcript_pages
+
+        assert autocoded is not None
+        codings = read_codings(autocoded)
+        codings = codings.assign(variable=codings["code"].map(book.variable_of))
+        written: list[str] = []
+        for part in source.parts(1):
+            written += transcript_pages(
+                read_part(part).transcripts, codings, book, options.get("language"), folder
+            )
+        return written
+
     report = write_report(
         summary,
         quotes,
@@ -242,6 +259,7 @@ def _report_on_cluster(
         compare=compare,
         anonymise=anonymise,
         inputs=(*source.paths(), book.path),
+        pages=pages if autocoded is not None else None,
         **options,
     )
     return ReportRun(report, summary.codings, autocoded, summary.errors, source.warnings)

@@ -32,6 +32,8 @@ from qualcode.report.model import ReportContent, ReportSet
 if TYPE_CHECKING:  # matplotlib is imported only when a report is built
     from matplotlib.figure import Figure
 
+    from qualcode.codebook import Codebook
+    from qualcode.corpus import Transcript
     from qualcode.report.content import FigureJob
 
 __all__ = [
@@ -191,24 +193,35 @@ def _check_options(formats: str | Iterable[str], max_quotes: int) -> tuple[str, 
     return chosen
 
 
-def _transcript_pages(analysis: Analysis, language: str | None, folder: Path) -> list[str]:
-    """The transcript view of every record, with the codings of the variables as stripes."""
+def transcript_pages(
+    transcripts: Iterable[Transcript],
+    codings: pd.DataFrame,
+    codebook: Codebook,
+    language: str | None,
+    folder: Path,
+) -> list[str]:
+    """The transcript view of *transcripts*, the *codings* (with ``variable``) as stripes."""
     from qualcode import plots
     from qualcode.report.html import css
     from qualcode.report.i18n import strings
     from qualcode.report.transcripts import write_transcripts
 
-    book = analysis.codebook
-    valence = {c.id for c in book.valence_codes()}
-    codings = analysis.codings[~analysis.codings["code"].isin(valence)]
+    valence = {c.id for c in codebook.valence_codes()}
+    codings = codings[~codings["code"].isin(valence)]
     return write_transcripts(
-        list(analysis.corpus.transcripts),
+        list(transcripts),
         codings,
         folder,
-        names={c.id: c.name for c in book.codes},
-        colours=plots.code_colours(book),
-        s=strings(language or book.language, strict=language is not None),
+        names={c.id: c.name for c in codebook.codes},
+        colours=plots.code_colours(codebook),
+        s=strings(language or codebook.language, strict=language is not None),
         css=css(),
+    )
+
+
+def _transcript_pages(analysis: Analysis, language: str | None, folder: Path) -> list[str]:
+    return transcript_pages(
+        analysis.corpus.transcripts, analysis.codings, analysis.codebook, language, folder
     )
 
 
