@@ -41,7 +41,8 @@ def test_three_studies_one_with_a_broken_record(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["batch", str(plan), "--summary", str(summary), "--quiet"])
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert lines[0].startswith("studie-a  written  33 files, ") and lines[0].endswith(
+    # the files of the report set, the one readable record's transcript view included
+    assert lines[0].startswith("studie-a  written  34 files, ") and lines[0].endswith(
         f"quotes in {tmp_path / 'out' / 'a'}"
     )
     assert lines[-1] == "2 of 3 studies written without problems; 1 with problems or failed"
