@@ -34,6 +34,7 @@ from qualcode.coding.autocoder import (
     Selection,
 )
 from qualcode.corpus.model import Unit
+from qualcode.files.output import check_output, check_suffix
 
 rules_only_option = click.option(
     "--rules-only",
@@ -158,6 +159,9 @@ def autocode_command(
     from qualcode.coding.autocoder import autocode_corpus
     from qualcode.corpus import load_corpus
 
+    # Before any work: the codings go to a .csv that is none of the inputs (--learn-from too).
+    check_suffix(out, (".csv",), "codings")
+    check_output(out, inputs=learn_from)
     book = load_codebook(codebook)
     selection = Selection(
         min_score, relative, valence_min_score, min_confidence, valence_min_confidence

@@ -24,7 +24,7 @@ _codings_option = click.option(
     "codings",
     default=None,
     type=click.Path(exists=True, dir_okay=False),
-    help="Codings CSV (the codings contract, see docs/quotes.md).",
+    help="Codings CSV (the codings contract, see docs/codebook.md).",
 )
 
 
@@ -84,7 +84,7 @@ def words_command(
     per_10000, respondents using the lemma, the same for the rest, the
     log-likelihood g2 with its p-value, and the log ratio (log2 of the ratio
     of relative frequencies). Rows are sorted by keyness: what the group says
-    more than the rest first. See docs/words.md.
+    more than the rest first. See docs/explore.md.
 
     \b
     Example:

@@ -114,6 +114,24 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
             fh.write("".join(",".join(row) + "\n" for row in zip(*chunk, strict=True)))
 
 
+def _refuse_records_folder(out: Path, root: Path) -> None:
+    """Refuse a report folder that is the records folder *root* or inside it.
+
+    The report's ``.md`` files and figures would be read as interview records
+    (or refused as unknown files) the next time the folder is read.
+    """
+    try:
+        where, records = Path(os.path.realpath(out)), Path(os.path.realpath(root))
+    except (OSError, ValueError):
+        return
+    if where == records or records in where.parents:
+        raise OutputError(
+            f"{out}: is inside the transcripts folder {root}; the report's files would be read "
+            f"as interview records next time: choose a folder outside it, e.g. "
+            f"{records.parent / 'reports'}"
+        )
+
+
 def _prepare_folder(out: Path) -> Path:
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: exists and is not a folder; choose a folder for the report set")
@@ -264,6 +282,7 @@ def build_report(
     partition of files on its cluster and put together (the same report set).
     """
     _check_options(formats, max_quotes)
+    _refuse_records_folder(Path(out), analysis.corpus.root)
     if compare is not None:
         analysis.group_sizes(compare)  # an unknown attribute fails before anything is written
     if client is None:
