@@ -34,6 +34,7 @@ from qualcode.coding.autocoder import (
     Selection,
 )
 from qualcode.corpus.model import Unit
+from qualcode.files.folder import folder_files
 from qualcode.files.output import check_output, check_suffix
 
 rules_only_option = click.option(
@@ -160,8 +161,9 @@ def autocode_command(
     from qualcode.corpus import load_corpus
 
     # Before any work: the codings go to a .csv that is none of the inputs (--learn-from too).
+    if Path(transcripts).is_dir():
+        check_output(out, inputs=(*learn_from, codebook, *folder_files(Path(transcripts))[0]))
     check_suffix(out, (".csv",), "codings")
-    check_output(out, inputs=learn_from)
     book = load_codebook(codebook)
     selection = Selection(
         min_score, relative, valence_min_score, min_confidence, valence_min_confidence
