@@ -77,6 +77,10 @@ def align(
     if not m or not n:
         return None
     skip_after = {a: g for a, g in gaps if 0 < a < m}
+    if not skip_after:
+        exact = _exact(quote, words)
+        if exact is not None:
+            return exact
     step = np.where(words == BREAK, _OVER_BREAK, 1).astype(np.int64)  # cost of passing a word
     cols = np.concatenate(([0], np.cumsum(step)))
     rows = np.empty((m + 1, n + 1), dtype=np.int64)
@@ -95,6 +99,23 @@ def align(
     last_row = rows[m]
     end = int(n - np.argmin(last_row[::-1]))  # rightmost best end
     return _trace(rows, pre, skip_after, quote, words, end)
+
+
+def _exact(quote: Sequence[int], words: np.ndarray) -> QuoteAlignment | None:
+    """The alignment of a quote (without gaps) that occurs word for word in *words*, else None.
+
+    The same alignment as the full table gives: cost 0 is only reached by an
+    unbroken run of equal words, and the table takes the rightmost such run.
+    """
+    m, n = len(quote), len(words)
+    if m > n:
+        return None
+    q = np.asarray(quote, dtype=np.int64)
+    for s in np.flatnonzero(words[: n - m + 1] == q[0])[::-1].tolist():
+        if np.array_equal(words[s : s + m], q):
+            steps = tuple((i, s + i) for i in range(m))
+            return QuoteAlignment(0, s, s + m - 1, ((s, s + m - 1),), steps, m, m)
+    return None
 
 
 def _skip(row: np.ndarray, limit: int) -> np.ndarray:

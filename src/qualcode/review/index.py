@@ -69,36 +69,21 @@ class SpeechIndex:
         self.common = common
         keys: list[np.ndarray] = []
         places: list[np.ndarray] = []
-        seen: dict[str, int] = {}  # raw word -> id
+        table: dict[str, int] = {"": BREAK}  # raw word -> id ("" stands for a turn break)
         if interviewer:  # only records with interviewer turns hold any
             transcripts = [t for t in transcripts if not all(u.is_respondent for u in t.turns)]
         for d, transcript in enumerate(transcripts):
-            ids: list[int] = []
-            starts: list[int] = []
-            ends: list[int] = []
-            text = transcript.text
-            for seg in transcript.segments("turn"):
-                if seg.is_respondent == interviewer:
-                    continue
-                if ids and ids[-1] != BREAK:
-                    ids.append(BREAK)
-                    starts.append(seg.start)
-                    ends.append(seg.start)
-                for m in WORD.finditer(text, seg.start, seg.end):
-                    raw = m.group()
-                    i = seen.get(raw)
-                    if i is None:
-                        i = seen[raw] = self.vocab.setdefault(norm_word(raw), len(self.vocab))
-                    ids.append(i)
-                    starts.append(m.start())
-                    ends.append(m.end())
-            arr = np.array(ids, dtype=np.int64)
+            words, starts, ends = self._words(transcript, interviewer)
+            for raw in dict.fromkeys(words):  # ids in order of first use
+                if raw not in table:
+                    table[raw] = self.vocab.setdefault(norm_word(raw), len(self.vocab))
+            arr = np.fromiter(map(table.__getitem__, words), dtype=np.int64, count=len(words))
             self.docs.append(
                 SpeechDoc(
                     transcript,
                     arr,
-                    np.array(starts, dtype=np.int64),
-                    np.array(ends, dtype=np.int64),
+                    np.fromiter(starts, dtype=np.int64, count=len(starts)),
+                    np.fromiter(ends, dtype=np.int64, count=len(ends)),
                 )
             )
             keys.append(arr)
@@ -116,6 +101,29 @@ class SpeechIndex:
         order = np.argsort(ids_all[word_ok], kind="stable")
         self._word_keys = ids_all[word_ok][order]
         self._word_places = places_all[word_ok][order]
+
+    @staticmethod
+    def _words(transcript: Transcript, interviewer: bool) -> tuple[list[str], list[int], list[int]]:
+        """The raw words of one transcript's (respondent or interviewer) speech, starts and ends.
+
+        A turn break is the word ``""`` where the next turn starts.
+        """
+        words: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        text = transcript.text
+        for seg in transcript.segments("turn"):
+            if seg.is_respondent == interviewer:
+                continue
+            if words and words[-1]:
+                words.append("")
+                starts.append(seg.start)
+                ends.append(seg.start)
+            found = list(WORD.finditer(text, seg.start, seg.end))
+            words.extend(map(re.Match.group, found))
+            starts.extend(map(re.Match.start, found))
+            ends.extend(map(re.Match.end, found))
+        return words, starts, ends
 
     def quoted_spans(self, doc: int) -> tuple[tuple[int, int], ...] | None:
         """Spans of direct speech in a prose record (``docs[doc]``), or None for other records.

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["WORD", "Token", "norm_word", "tokenize"]
 
@@ -40,8 +41,12 @@ class Token:
     end: int
 
 
+@lru_cache(maxsize=1 << 16)
 def norm_word(word: str) -> str:
-    """The comparison form of *word*: one apostrophe, no hyphens or accents, case-folded."""
+    """The comparison form of *word*: one apostrophe, no hyphens or accents, case-folded.
+
+    Cached: a report and its transcripts repeat most of their words many times.
+    """
     word = unicodedata.normalize("NFKD", word.replace("\u00ad", ""))
     word = "".join(c for c in word if not unicodedata.combining(c))
     word = unicodedata.normalize("NFKC", word).translate(_APOSTROPHES).translate(_DASHES)
