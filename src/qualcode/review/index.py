@@ -29,6 +29,7 @@ __all__ = ["Candidate", "SpeechDoc", "SpeechIndex"]
 _DIRECT = re.compile(r"[“„\"«][^“”\"„«»\n]{2,}[”\"»]")
 _SHIFT = 24  # bits for a place inside one transcript
 _PLACE = (1 << _SHIFT) - 1
+_SPAN = 1 << 40  # transcript * _SPAN + diagonal: one sort key for both
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,11 @@ class SpeechIndex:
     """Respondent speech of a set of transcripts, indexed by word pairs."""
 
     def __init__(
-        self, transcripts: Iterable[Transcript], *, common: int = 1000, interviewer: bool = False
+        self,
+        transcripts: Iterable[Transcript],
+        *,
+        common: int = 1000,
+        interviewer: bool = False,
     ) -> None:
         """Index *transcripts*; word pairs met more than *common* times do not vote.
 
@@ -67,6 +72,7 @@ class SpeechIndex:
         self.vocab: dict[str, int] = {}
         self.docs: list[SpeechDoc] = []
         self.common = common
+        self._by_org: dict[str, list[int]] | None = None
         keys: list[np.ndarray] = []
         places: list[np.ndarray] = []
         table: dict[str, int] = {"": BREAK}  # raw word -> id ("" stands for a turn break)
@@ -216,15 +222,23 @@ class SpeechIndex:
         floor = max(1, int(votes[top[0]]) // 3)
         wanted = {int(d) for d in top if votes[d] >= floor}
         wanted |= {d for d in force if d < len(votes) and votes[d] > 0}
-        out: list[Candidate] = []
-        for d in sorted(wanted):
-            mask = doc == d
-            if not mask.any():
-                continue
-            pos = places[mask] & _PLACE
-            qi = which[mask]
-            hits = sorted(zip((pos - qi).tolist(), qi.tolist(), pos.tolist(), strict=True))
-            out.extend(_clusters(d, hits, len(q), spread, slack, len(self.docs[d].ids), per_doc))
+        keep = np.isin(doc, np.fromiter(wanted, dtype=np.int64, count=len(wanted)))
+        doc, which = doc[keep], which[keep]
+        pos = places[keep] & _PLACE
+        diagonal = pos - which
+        # hits sorted by (transcript, diagonal, quote place, place)
+        order = np.lexsort((pos, which, diagonal, doc))
+        sizes = {d: len(self.docs[d].ids) for d in wanted}
+        out = _clusters(
+            doc[order],
+            diagonal[order],
+            which[order],
+            len(q),
+            spread,
+            slack,
+            sizes,
+            per_doc,
+        )
         out.sort(key=lambda c: (-c.votes, c.doc, c.lo))
         return out
 
@@ -237,44 +251,65 @@ class SpeechIndex:
 
     def docs_of(self, organisation: str) -> list[int]:
         """Indices of the transcripts of *organisation*."""
-        return [d for d, doc in enumerate(self.docs) if doc.transcript.organisation == organisation]
+        if self._by_org is None:
+            by_org: dict[str, list[int]] = {}
+            for d, doc in enumerate(self.docs):
+                by_org.setdefault(doc.transcript.organisation, []).append(d)
+            self._by_org = by_org
+        return list(self._by_org.get(organisation, ()))
 
 
 def _clusters(
-    d: int,
-    hits: list[tuple[int, int, int]],
+    doc: np.ndarray,
+    diagonal: np.ndarray,
+    which: np.ndarray,
     m: int,
     spread: int,
     slack: int,
-    size: int,
+    sizes: dict[int, int],
     per_doc: int,
 ) -> list[Candidate]:
-    """The best runs of votes in one transcript: diagonals within *spread* + *slack* of each other.
+    """The best runs of votes in each transcript: diagonals within *spread* + *slack* of each other.
 
-    *hits* are ``(diagonal, place in quote, place in transcript)``, sorted.
+    The hits are given as their transcript, diagonal (place in transcript minus
+    place in quote) and place in quote, sorted by transcript and diagonal. A
+    run starts at a hit and takes the hits up to *spread* + *slack* diagonals
+    further; its votes are the distinct quote places in it. Per transcript,
+    the *per_doc* runs with most votes (the first on a tie) whose passages do
+    not overlap become candidates, in transcript order.
     """
     width = spread + slack
-    runs: list[tuple[int, int, int]] = []  # (distinct quote places, i, j)
-    counts: defaultdict[int, int] = defaultdict(int)
+    key = doc * _SPAN + diagonal
+    ends = np.searchsorted(key, key + width, side="right")
+    quoted = which.tolist()
+    votes = [0] * len(quoted)
+    counts: defaultdict[int, int] = defaultdict(int)  # quote place -> hits in the window
     j = 0
-    for i in range(len(hits)):
-        while j < len(hits) and hits[j][0] - hits[i][0] <= width:
-            counts[hits[j][1]] += 1
+    for i, stop in enumerate(ends.tolist()):
+        while j < stop:
+            counts[quoted[j]] += 1
             j += 1
-        runs.append((len(counts), i, j))
-        counts[hits[i][1]] -= 1
-        if not counts[hits[i][1]]:
-            del counts[hits[i][1]]
-    runs.sort(key=lambda r: (-r[0], r[1]))
+        votes[i] = len(counts)
+        left = counts[quoted[i]] - 1
+        if left:
+            counts[quoted[i]] = left
+        else:
+            del counts[quoted[i]]
+    order = np.lexsort((np.arange(len(votes)), -np.array(votes, dtype=np.int64), doc))
+    # the run's first and last hits bound its diagonals
+    los = (diagonal - (slack + spread)).tolist()
+    his = (diagonal[ends - 1] + (m + slack + spread)).tolist()
+    docs = doc.tolist()
     found: list[Candidate] = []
-    taken: list[tuple[int, int]] = []
-    for votes, i, j in runs:
-        lo = min(h[2] - h[1] for h in hits[i:j]) - slack - spread
-        hi = max(h[2] + (m - h[1]) for h in hits[i:j]) + slack + spread
-        if any(lo < b and a < hi for a, b in taken):
+    taken: dict[int, list[tuple[int, int]]] = {}
+    for i in order.tolist():
+        d = docs[i]
+        held = taken.setdefault(d, [])
+        if len(held) >= per_doc:
             continue
-        taken.append((lo, hi))
-        found.append(Candidate(d, max(0, lo), min(size, hi), votes))
-        if len(found) >= per_doc:
-            break
+        lo, hi = los[i], his[i]
+        if any(lo < b and a < hi for a, b in held):
+            continue
+        held.append((lo, hi))
+        found.append(Candidate(d, max(0, lo), min(sizes[d], hi), votes[i]))
     return found

@@ -19,10 +19,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from qualcode.review.align import INSERTION_SKIP, QuoteAlignment, align, diff_ops
 from qualcode.review.attribute import Attribution
 from qualcode.review.extract import DraftQuote
-from qualcode.review.index import SpeechIndex
+from qualcode.review.index import Candidate, SpeechIndex
 from qualcode.review.model import PROBLEMS, Match, QuoteResult
 from qualcode.review.tokens import tokenize
 
@@ -32,6 +34,8 @@ __all__ = ["DEFAULT_THRESHOLD", "ELISION_SKIP", "verify_quote", "verify_quotes"]
 DEFAULT_THRESHOLD = 0.7
 #: Most words that ``[…]`` may leave out.
 ELISION_SKIP = 400
+#: Rounding room when a similarity bound is compared (similarities have 3 decimals).
+_MARGIN = 1e-3
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,12 @@ class _Aligned:
 
 
 def _matches(
-    prep: _Prepared, index: SpeechIndex, attributed: str | None, *, limit: int = 8
+    prep: _Prepared,
+    index: SpeechIndex,
+    attributed: str | None,
+    threshold: float,
+    *,
+    limit: int = 8,
 ) -> list[_Aligned]:
     """The best passage per transcript among the candidates worth aligning, best first.
 
@@ -101,32 +110,72 @@ def _matches(
         if c.doc in own and c not in chosen:
             chosen.append(c)
             own.discard(c.doc)
-    best: dict[int, _Aligned] = {}
+    best: dict[int, tuple[int, _Aligned]] = {}  # transcript -> (candidate's rank, best passage)
+    later: list[tuple[int, Candidate, float]] = []
     exact_votes = 0
-    for c in chosen:
+    for k, c in enumerate(chosen):
         if c.votes < exact_votes:
             break  # an exact passage of the named organisation is found; the rest is noise
-        doc = index.docs[c.doc]
-        a = align(prep.ids, prep.gaps, doc.ids[c.lo : c.hi])
-        if a is None or a.last < a.first:
+        bound = _bound(prep.ids, index.docs[c.doc].ids[c.lo : c.hi])
+        if bound < threshold - _MARGIN:
+            later.append((k, c, bound))  # below the threshold: matters only if it is the closest
             continue
-        if c.doc in best and best[c.doc].match.similarity >= a.similarity:
-            continue
-        pieces = tuple(
-            (int(doc.starts[c.lo + f]), int(doc.ends[c.lo + la])) for f, la in a.pieces if f >= 0
-        )
-        match = Match(
-            file=doc.transcript.file,
-            organisation=doc.transcript.organisation,
-            start=int(doc.starts[c.lo + a.first]),
-            end=int(doc.ends[c.lo + a.last]),
-            similarity=a.similarity,
-            pieces=pieces,
-        )
-        best[c.doc] = _Aligned(match, a, c.doc, c.lo, c.hi)
-        if match.exact and match.organisation == attributed:
-            exact_votes = c.votes
-    return sorted(best.values(), key=lambda f: (-f.match.similarity, f.match.file, f.match.start))
+        found = _align(prep, index, c)
+        if found is not None and (c.doc not in best or _better(found, k, best[c.doc])):
+            best[c.doc] = (k, found)
+            if found.match.exact and found.match.organisation == attributed:
+                exact_votes = c.votes
+    top = max((f.match.similarity for _, f in best.values()), default=-1.0)
+    for k, c, bound in later:
+        if bound + _MARGIN < top:
+            continue  # it cannot be as close as the best passage found
+        found = _align(prep, index, c)
+        if found is not None and (c.doc not in best or _better(found, k, best[c.doc])):
+            best[c.doc] = (k, found)
+    return sorted(
+        (f for _, f in best.values()),
+        key=lambda f: (-f.match.similarity, f.match.file, f.match.start),
+    )
+
+
+def _bound(ids: Sequence[int], words: np.ndarray) -> float:
+    """The highest similarity an alignment of *ids* with *words* can have.
+
+    Every quote word that is not one of *words* costs an edit, and the
+    similarity is at most the share of quote words matched (see
+    ``QuoteAlignment.similarity``).
+    """
+    if not ids:
+        return 1.0
+    present = set(words.tolist())
+    return sum(1 for i in ids if i in present) / len(ids)
+
+
+def _better(found: _Aligned, rank: int, held: tuple[int, _Aligned]) -> bool:
+    """Whether *found* replaces the passage *held* for its transcript: more similar, or as
+    similar and from a candidate ranked earlier (the first best one wins)."""
+    s, t = found.match.similarity, held[1].match.similarity
+    return s > t or (s == t and rank < held[0])
+
+
+def _align(prep: _Prepared, index: SpeechIndex, c: Candidate) -> _Aligned | None:
+    """The alignment of the quote with candidate passage *c*, as a match (None: no overlap)."""
+    doc = index.docs[c.doc]
+    a = align(prep.ids, prep.gaps, doc.ids[c.lo : c.hi])
+    if a is None or a.last < a.first:
+        return None
+    pieces = tuple(
+        (int(doc.starts[c.lo + f]), int(doc.ends[c.lo + la])) for f, la in a.pieces if f >= 0
+    )
+    match = Match(
+        file=doc.transcript.file,
+        organisation=doc.transcript.organisation,
+        start=int(doc.starts[c.lo + a.first]),
+        end=int(doc.ends[c.lo + a.last]),
+        similarity=a.similarity,
+        pieces=pieces,
+    )
+    return _Aligned(match, a, c.doc, c.lo, c.hi)
 
 
 def _with_diff(found: _Aligned, prep: _Prepared, index: SpeechIndex) -> Match:
@@ -194,7 +243,7 @@ def _verdict(
 ) -> QuoteResult:
     org = attribution.organisation if attribution.kind == "respondent" else None
     prep = _prepare(quote, index)
-    found = _matches(prep, index, org)
+    found = _matches(prep, index, org, threshold)
     above = [f for f in found if f.match.similarity >= threshold]
     own = [f for f in above if f.match.organisation == org]
     other = [f for f in above if f.match.organisation != org]
