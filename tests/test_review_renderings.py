@@ -146,3 +146,16 @@ def test_paraphrase_and_interviewer_words_are_flagged_in_the_text_view(
     text = to_text(check)
     assert text.count("[paraphrase: not the respondent's own words]") == 2
     assert text.count("[interviewer: not the respondent's own words]") == 1
+
+
+def test_a_long_pdf_read_by_two_processes_gives_the_text_read_in_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from qualcode.review import parallel
+    from qualcode.review.reading import read_pdf_pages, read_pdf_text
+
+    pdf = WRITER / "draft_report.pdf"
+    whole = read_pdf_text(pdf)
+    assert read_pdf_pages(pdf, 1, 2) == whole.split("\f")[1::2]
+    monkeypatch.setattr(parallel, "SPLIT_PDF_BYTES", 0)  # every PDF counts as long
+    assert parallel.PdfText(pdf).get() == whole

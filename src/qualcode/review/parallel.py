@@ -2,10 +2,11 @@
 
 Two steps take most of the time: reading a PDF (pypdf, pure Python) and
 verifying each quote. With the ``fork`` start method (Linux, macOS), the PDF
-is read in a child process while the speech index is built, and the quotes
-are verified in chunks by forked workers that inherit the index (nothing is
-copied to them). Elsewhere, or for a short report, both run here, in order;
-the results are the same either way.
+is read in child processes (two for a long report, each taking every other
+page) while the speech index is built, and the quotes are verified in chunks,
+half of them here and half in a forked worker that inherits the index
+(nothing is copied to it). Elsewhere, or for a short report, both run here,
+in order; the results are the same either way.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from qualcode.review.attribute import Attribution
 from qualcode.review.extract import DraftQuote
 from qualcode.review.index import SpeechIndex
 from qualcode.review.model import QuoteResult
+from qualcode.review.reading import pdf_text_of
 from qualcode.review.verify import verify_quote
 
 __all__ = ["PdfText", "verify_all"]
@@ -39,41 +41,56 @@ def _context() -> Any:
     return multiprocessing.get_context("fork")
 
 
-def _pdf_text(path: str) -> tuple[str, str]:
-    """``("ok", text)`` or ``("error", message)``: errors travel back as plain text."""
-    from qualcode.review.reading import read_pdf_text
+#: Size from which a PDF is read by two child processes, each taking every other page.
+SPLIT_PDF_BYTES = 200_000
+
+
+def _pdf_pages(path: str, first: int, step: int) -> tuple[str, list[str] | str]:
+    """``("ok", pages)`` or ``("error", message)``: errors travel back as plain text."""
+    from qualcode.review.reading import read_pdf_pages
 
     try:
-        return "ok", read_pdf_text(Path(path))
+        return "ok", read_pdf_pages(Path(path), first, step)
     except QualcodeError as exc:
         return "error", str(exc)
 
 
 class PdfText:
-    """The text of a PDF report, read in a child process while the caller goes on."""
+    """The text of a PDF report, read in child processes while the caller goes on.
+
+    A long report (from :data:`SPLIT_PDF_BYTES`) is read by two children,
+    each taking every other page; the text is the same as read in one go.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._pool: Pool | None = None
-        self._result: AsyncResult[tuple[str, str]] | None = None
+        self._results: list[AsyncResult[tuple[str, list[str] | str]]] = []
         ctx = _context()
         if ctx is not None:
-            self._pool = ctx.Pool(1)
-            self._result = self._pool.apply_async(_pdf_text, (str(path),))
+            step = 2 if path.stat().st_size >= SPLIT_PDF_BYTES else 1
+            self._pool = ctx.Pool(step)
+            self._results = [
+                self._pool.apply_async(_pdf_pages, (str(path), k, step)) for k in range(step)
+            ]
             self._pool.close()
 
     def get(self) -> str:
         """The text (pages separated by form feeds); raises ``ReviewError`` as the reader does."""
-        if self._pool is None or self._result is None:
-            kind, value = _pdf_text(str(self.path))
+        if self._pool is None:
+            parts = [_pdf_pages(str(self.path), 0, 1)]
         else:
             try:
-                kind, value = self._result.get()
+                parts = [r.get() for r in self._results]
             finally:
                 self._pool.join()
-        if kind == "error":
-            raise ReviewError(value)
-        return value
+        shares: list[list[str]] = []
+        for kind, value in parts:
+            if kind == "error" or isinstance(value, str):
+                raise ReviewError(str(value))
+            shares.append(value)
+        pages = [p for k in range(len(shares[0])) for p in (s[k] for s in shares if k < len(s))]
+        return pdf_text_of(self.path, pages)
 
 
 def _verify_chunk(bounds: tuple[int, int]) -> list[QuoteResult]:
@@ -101,8 +118,9 @@ def verify_all(
 ) -> list[QuoteResult]:
     """Verify every quote, as :func:`~qualcode.review.verify.verify_quotes` does.
 
-    With 64 quotes or more and ``fork`` available, in two worker processes,
-    chunk by chunk; *progress* wraps the quote numbers as chunks come back.
+    With 64 quotes or more and ``fork`` available, the first half here and the
+    second in a forked worker, chunk by chunk; *progress* wraps the quote
+    numbers as chunks are done.
     """
     ctx = _context()
     chunks = [(k, min(k + _CHUNK, len(quotes))) for k in range(0, len(quotes), _CHUNK)]
@@ -118,8 +136,14 @@ def verify_all(
     else:
 
         def forked() -> Iterator[int]:
-            with ctx.Pool(2) as pool:
-                for bounds, part in zip(chunks, pool.imap(_verify_chunk, chunks), strict=True):
+            # the second half in one forked worker, the first half here meanwhile
+            mine, theirs = chunks[: len(chunks) // 2], chunks[len(chunks) // 2 :]
+            with ctx.Pool(1) as pool:
+                pending = pool.map_async(_verify_chunk, theirs)
+                for bounds in mine:
+                    results.extend(_verify_chunk(bounds))
+                    yield from range(*bounds)
+                for bounds, part in zip(theirs, pending.get(), strict=True):
                     results.extend(part)
                     yield from range(*bounds)
 

@@ -259,6 +259,15 @@ def read_pdf_text(path: Path) -> str:
     Raises ``ReviewError`` for a file that is no PDF, is encrypted, or has no
     text layer (a scan).
     """
+    return pdf_text_of(path, read_pdf_pages(path))
+
+
+def read_pdf_pages(path: Path, first: int = 0, step: int = 1) -> list[str]:
+    """The text of pages *first*, *first* + *step*, … of the PDF at *path* (see
+    :func:`read_pdf_text`; several readers can share the pages of a long report).
+
+    Raises ``ReviewError`` for a file that is no PDF or is encrypted.
+    """
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
@@ -269,11 +278,19 @@ def read_pdf_text(path: Path) -> str:
                 f"{path.name}: the PDF is password-protected; save an unprotected copy "
                 "(or export the report as .docx) and check that"
             )
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = reader.pages
+        return [pages[k].extract_text() or "" for k in range(first, len(pages), step)]
     except (PyPdfError, ValueError, KeyError, TypeError, OSError):
         raise ReviewError(
             f"{path.name}: not a readable PDF; export the report again as PDF, or check its .docx"
         ) from None
+
+
+def pdf_text_of(path: Path, pages: Sequence[str]) -> str:
+    """The report text of a PDF's *pages* (all of them, in order): joined by form feeds.
+
+    Raises ``ReviewError`` when no page has text (a scan).
+    """
     if not any(p.strip() for p in pages):
         raise ReviewError(
             f"{path.name}: the PDF has no text layer (a scanned report?); run OCR on it "
