@@ -28,6 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
+
 from qualcode.codebook import Code
 from qualcode.corpus import Segment, Transcript
 from qualcode.corpus.model import Unit
@@ -222,6 +224,12 @@ class CodingSession:
         for c in self._here("active", self.coder):
             out.setdefault(c.code, []).append(c)
         return out
+
+    def queue(self, variable: str | None = None) -> pd.DataFrame:
+        """The pending suggestions, as ``qualcode review export`` lists them (one table)."""
+        from qualcode.store.workbook import review_queue
+
+        return review_queue(self.project, variable=variable, pending_only=True)
 
     def suggestions(self) -> list[StoredCoding]:
         """Pending suggestions (of the auto-coder) on the current segment."""

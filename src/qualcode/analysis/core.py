@@ -43,8 +43,12 @@ def load_sources(
     codebook: str | Path | None = None,
     project: str | Path | None = None,
     coder: Sequence[str] = (),
+    suggested: bool = False,
 ) -> tuple[Corpus, Codebook, pd.DataFrame | None]:
     """The corpus, the codebook and, with *project*, the project's codings (else None).
+
+    With *suggested*, the project's pending suggestions come too (their coder is
+    the auto-coder's: unreviewed machine codings).
 
     Without *project*, *transcripts* and *codebook* are needed; with it, they
     replace the project's own when given. *coder* limits the project's codings
@@ -66,7 +70,8 @@ def load_sources(
             else opened.corpus
         )
         book = load_codebook(codebook) if codebook is not None else opened.codebook
-        frame = opened.codings(coder=list(coder) or None)
+        status = ("active", "suggested") if suggested else ("active",)
+        frame = opened.codings(coder=list(coder) or None, status=status)
     return corpus, book, frame
 
 

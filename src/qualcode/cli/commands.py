@@ -11,4 +11,5 @@ from qualcode.cli import (
     project_cmd,  # noqa: F401
     quotes_cmd,  # noqa: F401
     report_cmd,  # noqa: F401
+    review_cmd,  # noqa: F401
 )

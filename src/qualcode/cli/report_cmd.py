@@ -102,6 +102,11 @@ from qualcode.report import AUTO_COMPARE, DEFAULT_MAX_QUOTES, REPORT_FORMATS
 )
 @click.option("--title", default="", help="Title of the report set [default: the codebook's name].")
 @click.option(
+    "--reviewed",
+    is_flag=True,
+    help="Only reviewed codings: leave out the auto-coder's unreviewed suggestions.",
+)
+@click.option(
     "--lang",
     "language",
     type=click.Choice(["nl", "en"]),
@@ -132,6 +137,7 @@ def report_command(
     names: str,
     title: str,
     language: str | None,
+    reviewed: bool,
     workers: int | None,
     scheduler: str | None,
     engine: str,
@@ -201,6 +207,7 @@ def report_command(
             names=[n for n in names.split(";") if n.strip()],
             title=title,
             language=language,
+            reviewed=reviewed,
             workers=workers,
             autocode_progress=autocode_bar,
             progress=report_bar,

@@ -23,6 +23,7 @@ from qualcode.report.build import (
     write_report,
 )
 from qualcode.report.model import ReportSet
+from qualcode.store.imports import AUTO_CODER
 
 __all__ = ["AUTO_COMPARE", "AUTOCODED_CSV", "ReportRun", "report_corpus"]
 
@@ -50,8 +51,10 @@ def _sources(
     codebook: str | Path | None,
     project: str | Path | None,
     coder: Sequence[str],
+    reviewed: bool = False,
 ) -> tuple[Corpus, Codebook, pd.DataFrame | None]:
-    """The corpus, the codebook, and the project's codings frame (or None)."""
+    """The corpus, the codebook, and the project's codings frame (or None): pending
+    suggestions included (marked unreviewed in the report) unless *reviewed* or *coder*."""
     from qualcode.analysis.core import load_sources
 
     if project is None and (transcripts is None or codebook is None):
@@ -62,6 +65,7 @@ def _sources(
         codebook=codebook,
         project=project,
         coder=coder,
+        suggested=not (reviewed or coder),
     )
 
 
@@ -117,6 +121,7 @@ def report_corpus(
     autocode_progress: Callable[[Iterator[Any], int], Iterable[Any]] | None = None,
     progress: Callable[[Sequence[Step]], Iterable[Step]] | None = None,
     client: Any = None,
+    reviewed: bool = False,
 ) -> ReportRun:
     """Write the report set of a corpus into *out*, auto-coding it first when no codings are given.
 
@@ -141,6 +146,11 @@ def report_corpus(
         raise OutputError(f"{out}: exists and is not a folder; choose a folder for the report set")
     if coder and project is None:
         raise ArgumentError("a coder chooses codings of a project; give the project too")
+    if reviewed and codings is None and project is None:
+        raise ArgumentError(
+            "reviewed codings only leaves nothing to report: every auto-coding is unreviewed; "
+            "review the suggestions in a project first, or give reviewed codings"
+        )
     options: dict[str, Any] = {
         "language": language,
         "formats": formats,
@@ -169,6 +179,7 @@ def report_corpus(
         codebook=codebook,
         project=project,
         coder=coder,
+        reviewed=reviewed,
     )
     if compare == AUTO_COMPARE:
         compare = "steering_group" if "steering_group" in corpus.attribute_columns() else None
@@ -177,6 +188,9 @@ def report_corpus(
         analysis = Analysis(frame, corpus, book, unit=unit, source=Path(str(project)).name)
     elif codings is not None:
         analysis = Analysis.from_csv(codings, corpus, book, unit=unit)
+        if reviewed:  # the auto-coder's rows are unreviewed suggestions
+            kept = analysis.codings[analysis.codings["coder"] != AUTO_CODER]
+            analysis = Analysis(kept, corpus, book, unit=unit, source=Path(codings).name)
     else:
         # the codings CSV quotes the transcripts, names and all: not kept when anonymising
         autocoded = None if anonymise else Path(out) / AUTOCODED_CSV

@@ -31,6 +31,7 @@ from qualcode.report.model import (
 )
 from qualcode.report.passages import passage_frame
 from qualcode.report.transcripts import transcript_link
+from qualcode.store.imports import AUTO_CODER
 
 __all__ = ["FigureJob", "ReportPlan", "valence_category"]
 
@@ -313,7 +314,14 @@ class ReportPlan:
         )
         tags += [(self.cb.get(v).name, "valence") for v in valence]
         link = transcript_link(row["file"], row["start"], row["end"]) if self.links else ""
-        return QuoteMarks(tuple(tags), int(row["segments"]), link=link)
+        unreviewed = AUTO_CODER in str(row["coders"]).split(";")
+        return QuoteMarks(tuple(tags), int(row["segments"]), unreviewed, link)
+
+    def review_note(self, quotes: pd.DataFrame) -> str:
+        """What every page says while some quotes rest on the auto-coder's unreviewed codings."""
+        auto = quotes["coders"].astype(str).str.split(";").map(lambda c: AUTO_CODER in c)
+        n = int(auto.sum())
+        return self.s("review_note", n=n, total=len(quotes)) if n else ""
 
     def quote_groups(
         self, variable: Code, passages: pd.DataFrame, code_quotes: pd.DataFrame, coded: pd.DataFrame
@@ -417,4 +425,5 @@ class ReportPlan:
             notes=tuple(self.notes()),
             max_quotes=self.max_quotes,
             language=self.s.language,
+            review_note=self.review_note(quotes),
         )

@@ -33,13 +33,15 @@ def css() -> str:
     return files("qualcode.report").joinpath("report.css").read_text(encoding="utf-8")
 
 
-def _page(title: str, body: str, nav: str, language: str) -> str:
+def _page(title: str, body: str, nav: str, language: str, note: str = "") -> str:
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(language)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="generator" content="qualcode">\n'
         f"<title>{escape(title)}</title>\n<style>\n{css()}</style>\n</head>\n<body>\n"
-        f'<header class="site">{nav}</header>\n<main>\n{body}</main>\n</body>\n</html>\n'
+        f'<header class="site">{nav}</header>\n'
+        + (f'<p class="review-note" role="note">{escape(note)}</p>\n' if note else "")
+        + f"<main>\n{body}</main>\n</body>\n</html>\n"
     )
 
 
@@ -103,8 +105,11 @@ def _group_count(group: QuoteGroup, s: Strings) -> str:
     return count
 
 
-def _tags(marks: QuoteMarks) -> str:
-    return "".join(f'<span class="tag {kind}">{escape(name)}</span>' for name, kind in marks.tags)
+def _tags(marks: QuoteMarks, s: Strings) -> str:
+    tags = "".join(f'<span class="tag {kind}">{escape(name)}</span>' for name, kind in marks.tags)
+    if marks.unreviewed:
+        tags += f'<span class="tag unreviewed">{escape(s("unreviewed"))}</span>'
+    return tags
 
 
 def _quote_group(group: QuoteGroup, s: Strings) -> str:
@@ -122,7 +127,7 @@ def _quote_group(group: QuoteGroup, s: Strings) -> str:
         out.append(
             f'<blockquote class="quote" style="border-left-color: {escape(group.colour)}">'
             f"<p>{escape(q.text)}</p>"
-            f'<footer><span class="tags">{_tags(mark)}</span>'
+            f'<footer><span class="tags">{_tags(mark, s)}</span>'
             f"{escape(organisation)}{escape(time_note(q))} &middot; {where} &middot; "
             f"{escape(s('score', score=f'{q.score:g}'))}</footer></blockquote>\n"
         )
@@ -168,6 +173,7 @@ def render_section(content: ReportContent, section: VariableSection) -> str:
         "".join(parts),
         _nav(content, section.file_stem),
         content.language,
+        content.review_note,
     )
 
 
@@ -202,7 +208,13 @@ def render_index(content: ReportContent) -> str:
     parts.extend(_figure(f) for f in content.figures)
     parts.append(f"<h2>{escape(s('corpus'))}</h2>\n")
     parts.append(render_table(content.corpus))
-    return _page(content.title, "".join(parts), _nav(content, "index"), content.language)
+    return _page(
+        content.title,
+        "".join(parts),
+        _nav(content, "index"),
+        content.language,
+        content.review_note,
+    )
 
 
 def write_html(content: ReportContent, folder: Path) -> list[str]:

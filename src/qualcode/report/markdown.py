@@ -86,6 +86,8 @@ def _quote_group(group: QuoteGroup, s: Strings) -> str:
     for q, mark in zip(group.quotes, marks, strict=True):
         organisation = q.organisation or s("no_organisation")
         tags = " ".join(f"`{name}`" for name, _ in mark.tags)
+        if mark.unreviewed:
+            tags += f" **{s('unreviewed')}**"
         chars = md_escape(s("characters", start=q.start, end=q.end))
         where = f"{md_escape(q.file)}, " + (f"[{chars}]({mark.link})" if mark.link else chars)
         out.append(
@@ -102,6 +104,8 @@ def render_section_md(content: ReportContent, section: VariableSection) -> str:
     s = strings(content.language)
     code = section.code
     parts = [f"# {md_escape(code.name)} ({code.id})\n\n", f"*{md_escape(code.description)}*\n\n"]
+    if content.review_note:
+        parts.append(f"> **{md_escape(content.review_note)}**\n\n")
     for label, items in ((s("include"), code.include), (s("exclude"), code.exclude)):
         if items:
             parts.append(f"**{label}:** " + "; ".join(md_escape(i) for i in items) + "\n\n")

@@ -124,6 +124,7 @@ class ReportContent:
     notes: tuple[str, ...]
     max_quotes: int
     language: str = "en"
+    review_note: str = ""  # shown on every page while machine codings are unreviewed
     memos: tuple[MemoNote, ...] = ()  # every memo of the project: the memo report
 
 

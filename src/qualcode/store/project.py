@@ -543,6 +543,36 @@ class Project:
             s = suggestions.pending(self._db, suggestion_id)
             return suggestions.accept(self._db, s, self.transcript(s.file), coder=coder)
 
+    def decide(
+        self,
+        suggestion_id: int,
+        decision: str,
+        *,
+        coder: str,
+        code: str | None = None,
+        memo: str = "",
+    ) -> bool:
+        """Accept, reject or change (to *code*) a suggestion, with an optional *memo*.
+
+        False when it was already decided the same way (nothing changes: a repeated
+        review is harmless); ``CodingError`` when it was decided otherwise.
+        """
+        coder = coder_name(coder)
+        with self._db.transaction():
+            s = self._db.coding(int(suggestion_id))
+            if s is None or s.origin != "auto":
+                raise CodingError(f"no suggestion with id {suggestion_id}")
+            if code is not None:
+                self._check_code(code, f"suggestion {suggestion_id}")
+            return suggestions.decide(
+                self._db, s, self.transcript(s.file), decision, coder=coder, code=code, memo=memo
+            )
+
+    def log_action(self, coder: str, action: str, details: dict[str, object]) -> None:
+        """Add a line to the project's change log (for work done outside one method)."""
+        with self._db.transaction():
+            self._db.append_log(coder_name(coder), action, details)
+
     def reject(self, suggestion_id: int, *, coder: str) -> None:
         """Reject a suggestion (it stays stored, with status ``rejected``)."""
         coder = coder_name(coder)

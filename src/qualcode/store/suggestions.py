@@ -15,7 +15,7 @@ from qualcode.errors import CodingError
 from qualcode.store.db import Database
 from qualcode.store.records import NewCoding, StoredCoding
 
-__all__ = ["accept", "pending", "reject", "reopen", "uncoded"]
+__all__ = ["accept", "decide", "pending", "reject", "reopen", "uncoded"]
 
 
 def pending(db: Database, suggestion_id: int) -> StoredCoding:
@@ -28,15 +28,21 @@ def pending(db: Database, suggestion_id: int) -> StoredCoding:
     return s
 
 
-def accept(db: Database, s: StoredCoding, t: Transcript, *, coder: str) -> int:
-    """Give *coder* an active coding of suggestion *s* (in transcript *t*); its id."""
-    found = db.find_coding(s.file, s.start, s.end, s.code, coder, ("active",))
+def accept(
+    db: Database, s: StoredCoding, t: Transcript, *, coder: str, code: str | None = None
+) -> int:
+    """Give *coder* an active coding of suggestion *s* (in transcript *t*); its id.
+
+    With *code*, the coding gets that code instead of the suggested one (a change).
+    """
+    code = code or s.code
+    found = db.find_coding(s.file, s.start, s.end, code, coder, ("active",))
     if found is None:
         new = NewCoding(
             file=s.file,
             start=s.start,
             end=s.end,
-            code=s.code,
+            code=code,
             coder=coder,
             origin="manual",
             status="active",
@@ -46,10 +52,54 @@ def accept(db: Database, s: StoredCoding, t: Transcript, *, coder: str) -> int:
         )
         (found,) = db.add_codings([new])
     db.set_status(s.id, "accepted", decided_by=coder)
-    db.append_log(
-        coder, "accept", {"suggestion": s.id, "id": found, "file": s.file, "code": s.code}
-    )
+    details: dict[str, object] = {"suggestion": s.id, "id": found, "file": s.file, "code": code}
+    if code != s.code:
+        details["suggested"] = s.code
+    db.append_log(coder, "accept" if code == s.code else "change", details)
     return found
+
+
+def decide(
+    db: Database,
+    s: StoredCoding,
+    t: Transcript,
+    decision: str,
+    *,
+    coder: str,
+    code: str | None = None,
+    memo: str = "",
+) -> bool:
+    """Apply *decision* (``accept``, ``reject`` or ``change`` to *code*) to suggestion *s*.
+
+    True when it changed the project, False when *s* was already decided so (a
+    repeated decision); ``CodingError`` when it was decided otherwise. A *memo*
+    goes on the coding made (and into the log).
+    """
+    made = [c for c in db.codings(file=s.file, statuses=("active",)) if c.source_id == s.id]
+    target = code if decision == "change" else s.code
+    if s.status == "rejected" and decision == "reject":
+        return False
+    if s.status == "accepted" and decision != "reject" and any(c.code == target for c in made):
+        return False
+    if s.status != "suggested":
+        was = (
+            "rejected"
+            if s.status == "rejected"
+            else f"accepted as {made[0].code if made else s.code}"
+        )
+        raise CodingError(
+            f"suggestion {s.id} was already decided ({was}); decide it in the project"
+        )
+    if decision == "reject":
+        reject(db, s, coder=coder)
+        if memo:
+            db.append_log(coder, "memo", {"suggestion": s.id, "text": memo})
+        return True
+    found = accept(db, s, t, coder=coder, code=target)
+    if memo:
+        db.set_coding_memo(found, memo)
+        db.append_log(coder, "memo", {"coding": found, "text": memo})
+    return True
 
 
 def reject(db: Database, s: StoredCoding, *, coder: str) -> None:
