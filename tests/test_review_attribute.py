@@ -251,3 +251,18 @@ def test_a_lead_in_to_the_next_quote_is_not_the_previous_quotes_attribution() ->
         ("none", None, ""),
         ("respondent", "VNG", "before"),
     ]
+
+
+def test_a_quote_in_a_table_row_takes_its_own_rows_organisation() -> None:
+    rows = [
+        ("“De planning schoof steeds op en niemand wist waarom precies.”", "G4"),
+        ("“Wij kregen nooit bericht terug op onze schriftelijke reactie.”", "Divosa"),
+        ("“Het was vooral afwachten wat het ministerie ermee zou doen.”", "COA"),
+    ]
+    markdown = "| onderwerp | citaat | organisatie |\n|---|---|---|\n" + "".join(
+        f"| Tempo | {q} | {org} |\n" for q, org in rows
+    )
+    pdf_text = "Tabel 2. Reacties\ncitaat organisatie\n" + "".join(f"{q} {o}\n" for q, o in rows)
+    expected = [("respondent", org, "after") for _, org in rows]
+    assert attribution(markdown) == expected
+    assert attribution(pdf_text + "Daarna volgde een nieuwe ronde.") == expected

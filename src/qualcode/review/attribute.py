@@ -148,7 +148,11 @@ def attribute_quotes(
             prev_org, mention = prev.organisation, prev.mention
             out.append(Attribution("respondent", prev_org, _clip(words), mention, "continued"))
             continue
-        label = _label(reader, text, lo, q) if best is None or best.organisation is None else None
+        label = (
+            _row_cell(reader, text, q, hi) or _label(reader, text, lo, q)
+            if best is None or best.organisation is None
+            else None
+        )
         if label is not None:
             out.append(label)
             continue
@@ -302,6 +306,29 @@ def _previous(reader: CueReader, text: str, lo: int, para: int, s0: int) -> Attr
 
 
 _CELL = " \t|>*_:–—-"
+
+
+def _row_cell(reader: CueReader, text: str, q: DraftQuote, hi: int) -> Attribution | None:
+    """An organisation standing alone after the quote, to the end of its line: a table row.
+
+    ``| “…” | VNG |`` in a Markdown table, ``“…” VNG`` in PDF text of a table
+    whose organisation column follows the quote's. A name with an article
+    (``De VNG``) or a next line that goes on in lower case is running text.
+    """
+    eol = text.find("\n", q.end, hi)
+    eol = hi if eol < 0 else eol
+    mentions = reader.names.find(text, q.end, eol)
+    if len(mentions) != 1 or mentions[0].organisation is None:
+        return None
+    m = mentions[0]
+    if (text[q.end : m.start] + text[m.end : eol]).strip(_CELL) or not m.written[:1].isupper():
+        return None
+    if m.written.split()[0].lower() in {"de", "het", "een"}:
+        return None
+    nxt = text[eol:hi].lstrip(" \t\n>")
+    if nxt[:1].islower():
+        return None
+    return Attribution("respondent", m.organisation, _clip(text[q.end : eol]), m.written, "after")
 
 
 def _label(reader: CueReader, text: str, lo: int, q: DraftQuote) -> Attribution | None:
