@@ -266,3 +266,25 @@ def test_a_quote_in_a_table_row_takes_its_own_rows_organisation() -> None:
     expected = [("respondent", org, "after") for _, org in rows]
     assert attribution(markdown) == expected
     assert attribution(pdf_text + "Daarna volgde een nieuwe ronde.") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "org", "where"),
+    [
+        # a document verb inside a relative clause is talked about, not a document quote
+        (
+            f"De IND benadrukt het belang van een planning die al maanden zo stond: {Q}",
+            "IND",
+            "before",
+        ),
+        # the subject, not the organisation in its relative clause, is the speaker
+        (f"Het COA, dat pas later naast de VNG aanschoof, beschrijft het zo: {Q}", "COA", "before"),
+        # a lower-case verb of saying after a question goes on with the quote's sentence
+        (f"“{Q[1:-2]}?” vraagt de VNG zich af.", "VNG", "after"),
+        # back references: a marker before a description, a pronoun with a verb of experience
+        (f"De IND had weinig tijd. Volgens de dienst was dat te krap: {Q}", "IND", "previous"),
+        (f"De G40 zat er niet bij. Zij ervoeren dat anders: {Q}", "G40", "previous"),
+    ],
+)
+def test_speakers_named_around_clauses_and_references(text: str, org: str, where: str) -> None:
+    assert attribution(text) == [("respondent", org, where)]

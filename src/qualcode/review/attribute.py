@@ -125,6 +125,8 @@ def attribute_quotes(
         # a quote that ends its sentence ("moordend.”) takes no cue from what follows,
         # unless a comma carries the sentence on ("moordend.”, aldus Divosa)
         closed = bool(_CLOSED.search(q.text)) and text[q.end : q.end + 1] not in (",", ";")
+        # "“…?” vragen de G4 zich af": a lower-case word after the quote goes on with its sentence
+        closed = closed and not text[q.end : q.end + 3].lstrip(" \t\n")[:1].islower()
         following, s1 = reader.after(q.end, s1, closed=closed)
         found = reader.lead(s0, q.start) + following
         best = _best(found, before=q.start, after=q.end)

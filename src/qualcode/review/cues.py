@@ -71,11 +71,14 @@ _DASH_BYLINE = re.compile(r"[ \t]*[–—-][ \t]*")
 _TOPIC = frozenset({"voor", "bij", "binnen", "door"})
 _DEFINITE = frozenset({"de", "het", "deze", "die", "dit", "dat"})
 _PRONOUNS = frozenset({"zij", "hij", "ze", "zich"})
+_RELATIVE = frozenset({"dat", "die", "wat", "waar", "waarvan", "waarin"})
 #: Nouns that refer back to an organisation named before ("De uitvoeringsorganisatie vertelt").
 _ORG_NOUNS = frozenset(
     {
         "organisatie",
         "uitvoeringsorganisatie",
+        "uitvoeringsorgaan",
+        "orgaan",
         "uitvoerder",
         "vereniging",
         "koepel",
@@ -236,10 +239,16 @@ class CueReader:
     def _documents(self, toks: Sequence[_Tok], content_from: int) -> list[int]:
         """Indices of document cues that are not merely talked about."""
         out = []
+        speech = next((i for i, t in enumerate(toks) if t.norm in self.cues.speech), len(toks))
+        relative = next(
+            (i for i in range(speech, len(toks)) if toks[i].norm in _RELATIVE), content_from
+        )
         for i, t in enumerate(toks):
             if t.kind != "word":
                 continue
-            cited = t.norm in self.cues.citations or _phrase_at(toks, i, self.cues.document_verbs)
+            # a document verb after "dat"/"die" is talked about ("…, die achter het stelsel stond")
+            verb = i < relative and bool(_phrase_at(toks, i, self.cues.document_verbs))
+            cited = t.norm in self.cues.citations or verb
             named = self.document_noun(toks, i) and not self._is_content(toks, i, content_from)
             if cited or named:
                 out.append(i)
@@ -270,6 +279,13 @@ class CueReader:
         toks = cue_tokens(self.text, start, end, self.names)
         words = [t.norm if t.kind == "word" else "" for t in toks]
         speech = [k for k, w in enumerate(words) if w in self.cues.speech]
+        for k in range(len(words) - 2):
+            if (
+                _phrase_at(toks, k, self.cues.markers) == 1
+                and words[k + 1] in _DEFINITE
+                and (words[k + 2] in self.cues.respondent_nouns or words[k + 2] in _ORG_NOUNS)
+            ):
+                return True  # "volgens de stichting", "namens de koepel"
         if not speech:
             return False
         for k, w in enumerate(words):
@@ -338,6 +354,15 @@ class CueReader:
             for i, t in enumerate(toks)
         ) or bool(toks and toks[-1].norm == ":")
 
+    @staticmethod
+    def _after_relative(toks: Sequence[_Tok], k: int) -> int:
+        """Index after a relative clause between commas at *k* (``, dat … ,``), else *k*."""
+        if k + 1 < len(toks) and toks[k].norm == "," and toks[k + 1].norm in _RELATIVE:
+            close = next((j for j in range(k + 2, len(toks)) if toks[j].norm == ","), None)
+            if close is not None:
+                return close + 1
+        return k
+
     def _org_score(self, toks: Sequence[_Tok], i: int) -> int:
         cues = self.cues
         j = self._prev_word(toks, i)
@@ -347,7 +372,7 @@ class CueReader:
             k = self._prev_word(toks, j)
             if k >= 0 and toks[k].norm in cues.respondent_nouns:
                 return 4
-        k = i + 1
+        k = self._after_relative(toks, i + 1)
         while k < len(toks) and toks[k].kind == "word" and toks[k].norm in _SKIP_AFTER_ORG:
             k += 1
         if k < len(toks) and toks[k].kind == "word" and toks[k].norm in cues.speech:
