@@ -288,3 +288,14 @@ def test_a_quote_in_a_table_row_takes_its_own_rows_organisation() -> None:
 )
 def test_speakers_named_around_clauses_and_references(text: str, org: str, where: str) -> None:
     assert attribution(text) == [("respondent", org, where)]
+
+
+def test_table_cells_on_separate_lines_follow_the_first_rows_order() -> None:
+    quotes = [
+        "“De planning schoof steeds op en niemand wist waarom precies.”",
+        "“Wij kregen nooit bericht terug op onze schriftelijke reactie.”",
+    ]
+    trailing = f"Tabel 3\ncitaat\n\norganisatie\n\n{quotes[0]}\n\nG4\n\n{quotes[1]}\n\nCOA\n\nSlot."
+    assert attribution(trailing) == [("respondent", "G4", "after"), ("respondent", "COA", "after")]
+    leading = f"Tabel 4\norganisatie\n\ncitaat\n\nG4\n\n{quotes[0]}\n\nCOA\n\n{quotes[1]}\n\nSlot."
+    assert [a[1] for a in attribution(leading)] == ["G4", "COA"]

@@ -151,7 +151,9 @@ def attribute_quotes(
             out.append(Attribution("respondent", prev_org, _clip(words), mention, "continued"))
             continue
         label = (
-            _row_cell(reader, text, q, hi) or _label(reader, text, lo, q)
+            _row_cell(reader, text, q, hi)
+            or _cell_column(reader, text, q)
+            or _label(reader, text, lo, q)
             if best is None or best.organisation is None
             else None
         )
@@ -308,6 +310,76 @@ def _previous(reader: CueReader, text: str, lo: int, para: int, s0: int) -> Attr
 
 
 _CELL = " \t|>*_:–—-"
+
+
+_MARKS = "\"“”„‘’'«»"
+
+
+def _cells_before(text: str, pos: int, count: int) -> list[tuple[int, int]]:
+    """Up to *count* non-empty lines (start, end) before the line that starts at *pos*."""
+    out: list[tuple[int, int]] = []
+    end = pos - 1
+    while end > 0 and len(out) < count:
+        start = text.rfind("\n", 0, end) + 1
+        if text[start:end].strip(_CELL):
+            out.append((start, end))
+        end = start - 1
+    return out
+
+
+def _cell_after(text: str, pos: int) -> tuple[int, int] | None:
+    """The first non-empty line after *pos* (start, end)."""
+    while pos < len(text):
+        nl = text.find("\n", pos)
+        end = len(text) if nl < 0 else nl
+        if text[pos:end].strip(_CELL):
+            return pos, end
+        pos = end + 1
+    return None
+
+
+def _lone_name(reader: CueReader, text: str, start: int, end: int) -> str | None:
+    """The organisation when ``text[start:end]`` is only its bare name (a table cell)."""
+    mentions = reader.names.find(text, start, end)
+    if len(mentions) != 1 or mentions[0].organisation is None:
+        return None
+    m = mentions[0]
+    if (text[start : m.start] + text[m.end : end]).strip(_CELL) or not m.written[:1].isupper():
+        return None
+    return m.organisation
+
+
+def _cell_column(reader: CueReader, text: str, q: DraftQuote) -> Attribution | None:
+    """A quote cell on its own line, its organisation cell on the next line.
+
+    Text extracted from a table cell by cell (``“…”``, ``Pharos``, ``“…”``,
+    ``MBO Raad``) is read by its first row: when the run of alternating
+    quote and name lines starts with a quote, each name follows its quote;
+    when it starts with a name, the name leads (see :func:`_label`).
+    """
+    line0 = text.rfind("\n", 0, q.start) + 1
+    eol = text.find("\n", q.end)
+    eol = len(text) if eol < 0 else eol
+    if text[line0 : q.start].strip(_CELL + _MARKS) or text[q.end : eol].strip(_CELL + _MARKS):
+        return None
+    nxt = _cell_after(text, eol + 1)
+    if nxt is None or (org := _lone_name(reader, text, *nxt)) is None:
+        return None
+    back = _cells_before(text, line0, 40)
+    first_is_quote = True
+    for k, (a, b) in enumerate(back):
+        cell = text[a:b].strip(_CELL)
+        is_name = _lone_name(reader, text, a, b) is not None
+        is_quote = cell[:1] in _MARKS and cell[-1:] in _MARKS
+        if k % 2 == 0 and is_name:
+            first_is_quote = False  # so far the run starts with a name
+        elif k % 2 == 1 and is_quote:
+            first_is_quote = True
+        else:
+            break
+    if not first_is_quote:
+        return None
+    return Attribution("respondent", org, _clip(text[nxt[0] : nxt[1]]), org, "after")
 
 
 def _row_cell(reader: CueReader, text: str, q: DraftQuote, hi: int) -> Attribution | None:
