@@ -27,7 +27,7 @@ def who() -> str:
 def code_rows(codebook: Codebook) -> list[CodeRow]:
     """The codes table of *codebook*: id, name, parent, variable, colour, definition, position."""
     return [
-        (c.id, c.name, c.parent, codebook.variable_of(c.id), c.color, c.description, i)
+        CodeRow(c.id, c.name, c.parent, codebook.variable_of(c.id), c.color, c.description, i)
         for i, c in enumerate(codebook.codes)
     ]
 
@@ -115,7 +115,7 @@ def replace_codebook(db: Database, codebook: Codebook, *, coder: str) -> None:
             f"the new codebook lacks codes that codings use: {', '.join(gone)}; keep "
             "those ids (rename the code's name, not its id) or remove those codings first"
         )
-    before = {row[0] for row in db.codes()}
+    before = {row.id for row in db.codes()}
     after = [c.id for c in codebook.codes]
     db.set_codebook(codebook.source_text, codebook.path, codebook.language, code_rows(codebook))
     db.set_meta("codebook_version", str(int(db.get_meta("codebook_version", "0")) + 1))

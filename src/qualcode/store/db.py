@@ -27,6 +27,7 @@ from qualcode.store.records import (
     StoredCoding,
     StoredTranscript,
 )
+from qualcode.store.rows import CODING_SELECT, CodeRow, by_name, coding_of
 from qualcode.store.schema import LATEST_VERSION, MIGRATIONS, REQUIRED_TABLES, VERSION_TABLE
 
 __all__ = ["BUSY_TIMEOUT_S", "MEMORY", "CodeRow", "Database", "now"]
@@ -36,19 +37,6 @@ BUSY_TIMEOUT_S = 30.0
 
 #: The path that makes an in-memory project (nothing written to disk).
 MEMORY = ":memory:"
-
-_CODING_SELECT = """
-    SELECT c.id, t.file, c.start, c."end", c.code, k.name, c.origin, c.status, c.score,
-           c.evidence, c.memo, c.anchor_snippet, c.anchor_before, c.anchor_after, c.created,
-           c.updated, c.source_id, COALESCE(d.name, ''), c.orphaned_from
-    FROM codings c
-    JOIN transcripts t ON t.id = c.transcript_id
-    JOIN coders k ON k.id = c.coder_id
-    LEFT JOIN coders d ON d.id = c.decided_by
-"""
-
-CodeRow = tuple[str, str, str | None, str, str, str, int]
-"""A row of the codes table: id, name, parent, variable, color, description, position."""
 
 
 def now() -> str:
@@ -91,28 +79,6 @@ def _sqlite_problem(path: Path | str, exc: sqlite3.Error) -> str:
             "read (and written, for changes)"
         )
     return ""
-
-
-def _coding(row: Sequence[Any]) -> StoredCoding:
-    return StoredCoding(
-        id=row[0],
-        file=row[1],
-        start=row[2],
-        end=row[3],
-        code=row[4],
-        coder=row[5],
-        origin=row[6],
-        status=row[7],
-        score=row[8],
-        evidence=row[9],
-        memo=row[10],
-        anchor=Anchor(row[11], row[12], row[13]),
-        created=row[14],
-        updated=row[15],
-        source_id=row[16],
-        decided_by=row[17],
-        orphaned_from=row[18],
-    )
 
 
 def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
@@ -420,8 +386,8 @@ class Database:
     def codes(self) -> list[CodeRow]:
         """The stored codes, in codebook order."""
         return [
-            tuple(r)
-            for r in self._conn.execute(  # type: ignore[misc]
+            CodeRow(*r)
+            for r in self._conn.execute(
                 "SELECT id, name, parent, variable, color, description, position FROM codes "
                 "ORDER BY position"
             )
@@ -487,8 +453,9 @@ class Database:
 
     def coding(self, coding_id: int) -> StoredCoding | None:
         """The coding with id *coding_id*, or None."""
-        row = self._conn.execute(_CODING_SELECT + " WHERE c.id = ?", (coding_id,)).fetchone()
-        return None if row is None else _coding(row)
+        row = by_name(self._conn.execute(CODING_SELECT + " WHERE c.id = ?", (coding_id,)))
+        row = row.fetchone()
+        return None if row is None else coding_of(row)
 
     def codings(
         self,
@@ -518,9 +485,9 @@ class Database:
         if overlapping is not None:
             where.append('c.start < ? AND c."end" > ?')
             args.extend([overlapping[1], overlapping[0]])
-        sql = _CODING_SELECT + (" WHERE " + " AND ".join(where) if where else "")
+        sql = CODING_SELECT + (" WHERE " + " AND ".join(where) if where else "")
         sql += ' ORDER BY t.file, c.start, c."end", c.code, c.id'
-        return [_coding(r) for r in self._conn.execute(sql, args)]
+        return [coding_of(r) for r in by_name(self._conn.execute(sql, args))]
 
     def find_coding(
         self, file: str, start: int, end: int, code: str, coder: str, statuses: Sequence[str]

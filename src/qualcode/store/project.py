@@ -162,7 +162,7 @@ class Project:
         """Every code id of the codebook, mapped to its variable (in codebook order)."""
         version = self._db.get_meta("codebook_version")
         if version != self._variables_version:
-            self._variables = {row[0]: row[3] for row in self._db.codes()}
+            self._variables = {row.id: row.variable for row in self._db.codes()}
             self._variables_version = version
         return self._variables
 
