@@ -69,17 +69,17 @@ class ReportPlan:
         title: str = "",
         language: str | None = None,
     ) -> None:
-        self.a = analysis
-        self.cb = analysis.codebook
-        self.s = strings(language or self.cb.language, strict=language is not None)
+        self.analysis = analysis
+        self.codebook = analysis.codebook
+        self.s = strings(language or self.codebook.language, strict=language is not None)
         self.compare_by = compare
         self.max_quotes = max_quotes
         self.anonymiser = anonymiser or Anonymiser()
         # quotes link to the transcript view, which shows names: not when anonymising
         self.links = not self.anonymiser
         self.title = title or self.s("default_title", name=analysis.codebook.name)
-        self.valence = list(self.cb.valence_codes())
-        self.variables = list(self.cb.variables())
+        self.valence = list(self.codebook.valence_codes())
+        self.variables = list(self.codebook.variables())
         self.n_resp = analysis.respondents
         self.n_orgs = analysis.organisations
         self.freq = analysis.frequencies().set_index("code")
@@ -87,7 +87,7 @@ class ReportPlan:
         self.by_org = analysis.crosstab(by="organisation", level="code")
         self.compared = analysis.compare(compare, level="code") if compare else None
         self.words = analysis.words
-        self.colours = plots.code_colours(self.cb) | {MIXED: plots.MIXED_COLOUR}
+        self.colours = plots.code_colours(self.codebook) | {MIXED: plots.MIXED_COLOUR}
 
     # -- figures --------------------------------------------------------------------------
 
@@ -115,7 +115,7 @@ class ReportPlan:
 
     def figures(self) -> list[FigureJob]:
         """Every figure of the report set, with a picklable function that draws it."""
-        cb, ids = self.cb, [v.id for v in self.variables]
+        cb, ids = self.codebook, [v.id for v in self.variables]
         index = self.overview_figures()
         draws: list[Callable[[], Figure]] = [
             partial(
@@ -129,7 +129,7 @@ class ReportPlan:
             partial(plots.heatmap, self.by_org.loc[ids], codebook=cb, title=index[1].caption),
             partial(
                 plots.heatmap,
-                self.a.cooccurrence(),
+                self.analysis.cooccurrence(),
                 codebook=cb,
                 cmap="Purples",
                 title=index[2].caption,
@@ -175,12 +175,12 @@ class ReportPlan:
     def code_rows(self, codes: list[Code]) -> pd.DataFrame:
         """Segments, respondents, organisations and valence of each code."""
         rows = []
-        top = self.cb.depth(codes[0].id) if codes else 0
+        top = self.codebook.depth(codes[0].id) if codes else 0
         for code in codes:
             f = self.freq.loc[code.id]
             s = self.s
             row: dict[str, object] = {
-                s("code"): "    " * (self.cb.depth(code.id) - top) + code.name,
+                s("code"): "    " * (self.codebook.depth(code.id) - top) + code.name,
                 s("coded_segments"): int(f["segments"]),
                 s("respondents"): self._n_of(int(f["respondents"]), self.n_resp),
                 s("organisations"): self._n_of(int(f["organisations"]), self.n_orgs),
@@ -197,7 +197,7 @@ class ReportPlan:
             return None
         s = self.s
         table = self.compared.loc[ids]
-        out = pd.DataFrame({s("code"): [self.cb.get(i).name for i in ids]})
+        out = pd.DataFrame({s("code"): [self.codebook.get(i).name for i in ids]})
         for group in table.columns.get_level_values(0).unique():
             orgs = table[(group, "organisations")].astype(int)
             of = table[(group, "of")].astype(int)
@@ -208,7 +208,7 @@ class ReportPlan:
             out[s("group_per_respondent", group=group)] = table[
                 (group, "per_respondent")
             ].to_numpy()
-        sizes = self.a.group_sizes(str(self.compare_by))
+        sizes = self.analysis.group_sizes(str(self.compare_by))
         groups = "; ".join(
             s(
                 "group_size",
@@ -229,7 +229,7 @@ class ReportPlan:
         text = s(
             "summary",
             segments=s("summary_segments", n=segments),
-            units=s.units(self.a.unit, segments),
+            units=s.units(self.analysis.unit, segments),
             respondents=s("summary_respondents", count=int(f["respondents"]), n=self.n_resp),
             organisations=s("summary_organisations", count=int(f["organisations"]), n=self.n_orgs),
         )
@@ -243,7 +243,7 @@ class ReportPlan:
 
     def corpus_table(self) -> Table:
         """One row per transcript: who, how long, how much of it was coded."""
-        a = self.a
+        a = self.analysis
         s = self.s
         rows = []
         for t in a.records:
@@ -269,7 +269,7 @@ class ReportPlan:
 
     def notes(self) -> list[str]:
         """Problems the reader must know about: unreadable files, unattributed transcripts."""
-        a = self.a
+        a = self.analysis
         notes = [e.error for e in a.errors]
         unattributed = [t.file for t in a.records if not t.organisation]
         if unattributed:
@@ -280,9 +280,9 @@ class ReportPlan:
 
     def facts(self) -> list[tuple[str, str]]:
         """The corpus and coding in figures, for the top of the overview."""
-        a, s = self.a, self.s
+        a, s = self.analysis, self.s
         coders = a.coders
-        cb = self.cb
+        cb = self.codebook
         coded = a.coded_segments
         codings = str(a.codings)
         return [
@@ -303,7 +303,7 @@ class ReportPlan:
 
     def marks(self, row: pd.Series) -> QuoteMarks:
         """What to show on a passage besides its text: its codes and valence, its size."""
-        tags = [(self.cb.get(c).name, "code") for c in row["tags"]]
+        tags = [(self.codebook.get(c).name, "code") for c in row["tags"]]
         category = row["category"]
         valence = (
             [v.id for v in self.valence]
@@ -312,7 +312,7 @@ class ReportPlan:
             if category != NONE
             else []
         )
-        tags += [(self.cb.get(v).name, "valence") for v in valence]
+        tags += [(self.codebook.get(v).name, "valence") for v in valence]
         link = transcript_link(row["file"], row["start"], row["end"]) if self.links else ""
         unreviewed = AUTO_CODER in str(row["coders"]).split(";")
         return QuoteMarks(tuple(tags), int(row["segments"]), unreviewed, link)
@@ -330,7 +330,9 @@ class ReportPlan:
         labels = dict(self.valence_headers())
         if len(self.valence) > 1:
             labels[MIXED] = self.s("mixed_of", names=" / ".join(v.name for v in self.valence))
-        frame = passage_frame(passages, code_quotes, coded, self.cb, fallback=valence_category)
+        frame = passage_frame(
+            passages, code_quotes, coded, self.codebook, fallback=valence_category
+        )
         frame = frame.sort_values(
             ["score", "file", "start"], ascending=[False, True, True], kind="stable"
         )
@@ -366,15 +368,17 @@ class ReportPlan:
     ) -> VariableSection:
         """The report of one variable."""
         s = self.s
-        codes = list(self.cb.descendants(variable.id))
+        codes = list(self.codebook.descendants(variable.id))
         ids = [c.id for c in codes]
         tables = [
             Table(
-                s("codes"), self.code_rows(codes), note=s("codes_note", units=s.units(self.a.unit))
+                s("codes"),
+                self.code_rows(codes),
+                note=s("codes_note", units=s.units(self.analysis.unit)),
             )
         ]
         org_table = self.by_org.loc[ids].T
-        org_table.columns = [self.cb.get(i).name for i in ids]
+        org_table.columns = [self.codebook.get(i).name for i in ids]
         org_table = org_table.rename_axis(s("organisation")).reset_index()
         tables.append(
             Table(
