@@ -69,6 +69,8 @@ class PdfText:
         ctx = _context()
         if ctx is not None:
             step = 2 if path.stat().st_size >= SPLIT_PDF_BYTES else 1
+            if step > 1:
+                import pypdf  # noqa: F401  (imported once here, not in each child: 0.1 s)
             self._pool = ctx.Pool(step)
             self._results = [
                 self._pool.apply_async(_pdf_pages, (str(path), k, step)) for k in range(step)
