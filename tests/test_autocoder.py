@@ -232,7 +232,10 @@ def test_sample_every_variable_occurs(sample_frame: pd.DataFrame) -> None:
     for row in sample_frame.itertuples():
         assert row.variable == book.variable_of(row.code)
         # rule evidence gives a score; the learned model a calibrated confidence
-        assert (row.score > 0 or 0 < row.confidence <= 1) and row.evidence
+        assert row.score > 0 or 0 < row.confidence <= 1
+        # patterns always explain themselves; the model names content words only, so a
+        # greeting ("Ja, prima. Goedemorgen.") may have none to name
+        assert row.evidence or row.score == 0
 
 
 def test_sample_text_is_the_slice_and_respondent_speech(sample_frame, sample_corpus) -> None:

@@ -50,6 +50,15 @@ DIMENSIONS = 2**18
 #: Words at least this rare in training (ln(N/df) + 1) are content words: explanations name
 #: only those (``de``, ``niet``, ``was`` weigh in the model but explain nothing).
 CONTENT_IDF = 3.0
+#: Everyday spoken fillers and intensifiers that are frequent in interviews but missing from
+#: spaCy's Dutch stop words; like those, never named as evidence.
+FILLERS = frozenset(
+    {
+        "echt", "heel", "eigenlijk", "gewoon", "natuurlijk", "nou", "even", "beetje", "best",
+        "toch", "zeg", "hè", "ja", "nee", "vooral", "steeds", "zeker", "soms", "daarom",
+        "verder", "helemaal", "ofzo", "enzo", "zo'n", "zulke",
+    }
+)  # fmt: skip
 Ints = npt.NDArray[np.intp]
 Floats = npt.NDArray[np.float64]
 _PAIR_MULT = np.uint64(0x9E3779B97F4A7C15)
@@ -184,7 +193,11 @@ class WordFeatures:
         self._stem_hash = np.concatenate([self._stem_hash, hashes])
         words = np.array([bool(s) for s in new], dtype=bool)
         self._is_word = np.concatenate([self._is_word, words])
-        rare = [bool(s) and self.idf.get(s, self.max_idf) >= CONTENT_IDF for s in new]
+        stop = _stop_words(self.language)
+        rare = [
+            bool(s) and self.idf.get(s, self.max_idf) >= CONTENT_IDF and fold(f) not in stop
+            for s, f in zip(new, self.forms[start:], strict=True)
+        ]
         self._content = np.concatenate([self._content, np.array(rare, dtype=bool)])
 
     def table(self) -> dict[str, npt.NDArray[Any]]:
@@ -266,8 +279,9 @@ class WordFeatures:
         return sp.csr_matrix((data, indices, indptr), shape=(len(rows), DIMENSIONS))
 
     def is_content(self, rows: Ints) -> npt.NDArray[np.bool_]:
-        """Which of *rows* are content words: in at most one training passage in eight or so
-        (inverse document frequency at least ``CONTENT_IDF``), or never seen in training."""
+        """Which of *rows* are content words: not a stop word (spaCy's list for the
+        language, plus ``FILLERS``), and in at most one training passage in eight or so
+        (inverse document frequency at least ``CONTENT_IDF``) or never seen in training."""
         return self._content[rows]
 
     def is_word(self, rows: Ints) -> npt.NDArray[np.bool_]:
@@ -296,3 +310,15 @@ class WordFeatures:
     def pair_weight(self) -> float:
         """The value of one pair feature."""
         return self.weights.pairs
+
+
+@cache
+def _stop_words(language: str) -> frozenset[str]:
+    """spaCy's stop words for *language* (folded, as forms are compared) and ``FILLERS``."""
+    import spacy.util
+
+    try:
+        words = spacy.util.get_lang_class(language).Defaults.stop_words
+    except ImportError:  # a language spaCy does not know: rarity alone decides
+        words = set()
+    return frozenset(fold(w) for w in words) | (FILLERS if language == "nl" else frozenset())
