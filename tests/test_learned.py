@@ -239,7 +239,7 @@ def test_cli_autocode_learns_from_hand_coding(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stderr.startswith("learned from 12 hand-coded passages in 1 file(s)\n")
     frame = read_codings_csv(out)
-    assert list(frame.columns[-2:]) == ["confidence", "rank"]
+    assert list(frame.columns[-3:]) == ["confidence", "rank", "suggestion"]
     best = frame[frame["rank"] == "1"]
     assert best["code"].tolist()[0] == "GELD"
     refused = CliRunner().invoke(main, [*args, "--learn-from", str(mine), "--rules-only"])

@@ -105,6 +105,7 @@ class _Coded:
     evidence: list[str]
     confidences: Floats  # NaN: no confidence (rules alone)
     ranks: Ints
+    best_guesses: Bools
 
     def codings(self, files: Sequence[str], codes: Sequence[str]) -> list[list[Coding]]:
         """The ``Coding`` records per text, *files* naming the texts, *codes* the code ids."""
@@ -116,6 +117,7 @@ class _Coded:
             self.evidence,
             [None if c != c else round(c, 4) for c in self.confidences.tolist()],
             self.ranks.tolist(),
+            self.best_guesses.tolist(),
             strict=True,
         )
         make = _fill if _FILLABLE else _construct
@@ -126,8 +128,8 @@ class _Coded:
         try:
             return [
                 [
-                    make(file, start, end, code, score, why, confidence, rank)
-                    for start, end, code, score, why, confidence, rank in islice(rows, n)
+                    make(file, start, end, code, score, why, confidence, rank, guess)
+                    for start, end, code, score, why, confidence, rank, guess in islice(rows, n)
                 ]
                 for file, n in zip(files, self.counts.tolist(), strict=True)
             ]
@@ -153,6 +155,7 @@ _FILLABLE = (
         "memo",
         "confidence",
         "rank",
+        "best_guess",
     )
     and not hasattr(Coding, "__post_init__")
     and not hasattr(Coding, "__slots__")
@@ -168,8 +171,9 @@ def _construct(
     why: str,
     confidence: float | None,
     rank: int,
+    guess: bool,
 ) -> Coding:
-    return Coding(file, start, end, code, "auto", score, why, "", confidence, rank)
+    return Coding(file, start, end, code, "auto", score, why, "", confidence, rank, guess)
 
 
 def _fill(
@@ -181,6 +185,7 @@ def _fill(
     why: str,
     confidence: float | None,
     rank: int,
+    guess: bool,
 ) -> Coding:
     record = object.__new__(Coding)
     slots = record.__dict__
@@ -194,6 +199,7 @@ def _fill(
     slots["memo"] = ""
     slots["confidence"] = confidence
     slots["rank"] = rank
+    slots["best_guess"] = guess
     return record
 
 
@@ -234,6 +240,7 @@ class _Coder:
             evidence=ranked.evidence,
             confidences=ranked.confidence,
             ranks=ranked.rank,
+            best_guesses=ranked.best_guess,
         )
 
     def code_transcripts(self, transcripts: Sequence[Transcript], unit: Unit) -> list[list[Coding]]:

@@ -14,6 +14,11 @@ always get the same answer and the same message.
   row's offsets after Unicode NFC normalisation (the transcript's own form);
   a row whose text differs is refused, or moved to the nearest place where
   its text is when the caller asks for re-anchoring.
+* A row whose ``suggestion`` is ``best_guess`` (the auto-coder's first guess for
+  a segment where no variable passed its thresholds) is not a coding:
+  :func:`check_codings` leaves it out unless the caller asks for best guesses
+  (the evaluation's ranked figures, a project import that keeps them as
+  suggestions); :func:`is_best_guess` says which rows are.
 * :func:`overlaps` finds, in one vectorised pass, every (coding, segment)
   pair that shares at least one character, and how many.
 
@@ -33,7 +38,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from qualcode.codebook.model import Codebook
-from qualcode.coding.model import REQUIRED_IMPORT_COLUMNS, Coding
+from qualcode.coding.model import BEST_GUESS, REQUIRED_IMPORT_COLUMNS, Coding
 from qualcode.coding.reanchor import nearest_occurrence
 from qualcode.corpus import Corpus, normalise
 from qualcode.errors import CodebookError, CodingError, CodingsRefused
@@ -42,6 +47,7 @@ __all__ = [
     "SOURCE_COLUMNS",
     "as_frame",
     "check_codings",
+    "is_best_guess",
     "overlaps",
     "read_codings",
     "read_codings_csv",
@@ -158,6 +164,7 @@ def check_codings(
     reanchor: bool = False,
     source: str = "codings",
     refused: dict[int, str] | None = None,
+    best_guesses: bool = False,
 ) -> pd.DataFrame:
     """The codings as a clean frame, after checking every row against *corpus* (and *codebook*).
 
@@ -182,6 +189,9 @@ def check_codings(
     per refused row) for bad rows; or, given a *refused* dict, fills it with
     the problem of each refused row by its position in the input, leaves those
     rows out and keeps each row's position as the result's index.
+
+    Best-guess rows (``suggestion`` ``best_guess``) are checked like any other
+    and then left out, as not coded; with *best_guesses* they are kept.
     """
     frame = as_frame(codings)
     if not isinstance(codings, pd.DataFrame):
@@ -276,10 +286,25 @@ def check_codings(
     if reanchor:
         out["reanchored"] = moved
     out.index = pd.RangeIndex(n)
+    dropped = bad if best_guesses else bad | is_best_guess(frame)
     if refused is not None:
         refused.update((i, str(problems[i])) for i in np.flatnonzero(bad).tolist())
-        out = out[~bad]
+        out = out[~dropped]
+    elif dropped.any():
+        out = out[~dropped].reset_index(drop=True)
     return out
+
+
+def is_best_guess(codings: pd.DataFrame | Iterable[Coding]) -> npt.NDArray[np.bool_]:
+    """Which rows are best guesses (``suggestion`` ``best_guess``), not codings."""
+    frame = as_frame(codings)
+    if "suggestion" in frame.columns:
+        return np.array(
+            [_text(v).strip().lower() == BEST_GUESS for v in frame["suggestion"]], dtype=bool
+        )
+    if "best_guess" in frame.columns:  # Coding records
+        return frame["best_guess"].fillna(False).to_numpy(dtype=bool)
+    return np.zeros(len(frame), dtype=bool)
 
 
 def _where(frame: pd.DataFrame, source: str) -> pd.Series:

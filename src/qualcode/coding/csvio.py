@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from qualcode.coding.codings import read_codings_csv
-from qualcode.coding.model import CODINGS_COLUMNS, Coding
+from qualcode.coding.model import BEST_GUESS, CODED, CODINGS_COLUMNS, Coding
 from qualcode.corpus import Corpus
 from qualcode.files.output import open_output, write_failure
 
@@ -50,6 +50,7 @@ def codings_frame(
                 "evidence": c.evidence,
                 "confidence": "" if c.confidence is None else round(float(c.confidence), 4),
                 "rank": c.rank if c.rank else "",
+                "suggestion": BEST_GUESS if c.best_guess else CODED,
             }
         )
     return pd.DataFrame.from_records(rows, columns=list(CODINGS_COLUMNS))
@@ -110,6 +111,7 @@ def frame_to_codings(frame: pd.DataFrame) -> list[Coding]:
             evidence=str(r["evidence"]) if "evidence" in has else "",
             confidence=_number(r.get("confidence")),
             rank=int(_number(r.get("rank")) or 0),
+            best_guess=str(r.get("suggestion", "")).strip().lower() == BEST_GUESS,
         )
         for r in frame.to_dict(orient="records")
     ]

@@ -17,6 +17,11 @@ column, or the codebook's tree when one is given); codes of other dimensions
   otherwise the gold's strongest variable (highest score, then first in the
   gold file). Codings with a ``confidence`` (the learned model's probability)
   are weighed by it instead of their score.
+* Best guesses (rows whose ``suggestion`` is ``best_guess``: a segment's best
+  variable written below the auto-coder's thresholds) are the ranked
+  suggestion, not codings: the top-variable figures (accuracy, top-2, kappa,
+  the segments with a prediction) see them, the per-label precision, recall
+  and F1 (and so macro and micro F1) count only the codings.
 
 Cross-validation (tuning the auto-coder leave-one-organisation-out) is in
 :mod:`qualcode.coding.crossval`; it uses the tallies of this module.
@@ -204,11 +209,14 @@ def map_codings(
     segments: list[Segment],
     corpus: Corpus,
     only: frozenset[str] | None = None,
+    *,
+    best_guesses: bool = False,
 ) -> list[dict[str, float]]:
     """Per segment: label -> summed score of the codings in *frame* that overlap it.
 
     Every row is checked first (the one codings check of every command). With
-    *only*, rows of other files (transcripts left out of the evaluation) are ignored.
+    *only*, rows of other files (transcripts left out of the evaluation) are ignored;
+    best-guess rows count only with *best_guesses*.
     """
     import pandas as pd
 
@@ -220,7 +228,9 @@ def map_codings(
         frame = frame[frame["file"].map(lambda f: str(f).strip()).isin(only)]
     if "variable" not in frame.columns and labels.codebook is None:
         raise CodingError(f"{name}: no 'variable' column; give the codebook to roll codes up")
-    checked = check_codings(frame, corpus, codebook=labels.codebook, source=name)
+    checked = check_codings(
+        frame, corpus, codebook=labels.codebook, source=name, best_guesses=best_guesses
+    )
     variables = checked["variable"].astype(str) if "variable" in checked.columns else None
     names = [
         labels.label(code, "" if variables is None else variables.iat[k])
@@ -302,11 +312,22 @@ class Tally:
             self.top2 + other.top2,
         )
 
-    def add(self, gold: dict[str, float], pred: dict[str, float], order: list[str]) -> None:
-        """Count one segment; *order* lists the labels, variables first."""
+    def add(
+        self,
+        gold: dict[str, float],
+        pred: dict[str, float],
+        order: list[str],
+        ranked: dict[str, float] | None = None,
+    ) -> None:
+        """Count one segment; *order* lists the labels, variables first.
+
+        *pred* (the codings) is counted per label; *ranked* (default *pred*: the
+        codings plus best guesses) for the segment's top variables.
+        """
         self.segments += 1
         self.gold_segments += bool(gold)
-        self.predicted_segments += bool(pred)
+        ranked = pred if ranked is None else ranked
+        self.predicted_segments += bool(ranked)
         for k, label in enumerate(order):
             g, p = label in gold, label in pred
             self.tp[k] += g and p
@@ -316,7 +337,7 @@ class Tally:
         gold_vars = [v for v in variables if v in gold]
         if not gold_vars:
             return
-        pred_vars = [(pred[v], -k) for k, v in enumerate(variables) if v in pred]
+        pred_vars = [(ranked[v], -k) for k, v in enumerate(variables) if v in ranked]
         top = variables[-max(pred_vars)[1]] if pred_vars else NONE
         self.top2 += any(variables[-k] in gold_vars for _, k in sorted(pred_vars)[-2:])
         if top in gold_vars:
@@ -395,11 +416,12 @@ def evaluate(
     labels = Labels([predicted, gold], codebook)
     segments, by_file = segments_of(corpus, unit, files)
     only = frozenset(by_file) if files is not None else None
+    ranked_map = map_codings(predicted, names[0], labels, segments, corpus, only, best_guesses=True)
     pred_map = map_codings(predicted, names[0], labels, segments, corpus, only)
     gold_map = map_codings(gold, names[1], labels, segments, corpus, only)
     tally = Tally.empty(len(labels.order), len(labels.variables))
-    for g, p in zip(gold_map, pred_map, strict=True):
-        tally.add(g, p, labels.order)
+    for g, p, r in zip(gold_map, pred_map, ranked_map, strict=True):
+        tally.add(g, p, labels.order, r)
     return tally.evaluation(unit, labels.order)
 
 

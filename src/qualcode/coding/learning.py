@@ -125,9 +125,11 @@ class PassageScores:
     ``top1`` is the share whose best coded variable is one of theirs, ``top2``
     the share where one of the best two is; ``coverage`` the share that got any
     variable. ``kappa`` compares the best variable with the passage's (its first,
-    unless the best is another of its variables). ``macro_f1`` is over the
-    variables, every written variable counting as coded; ``valence_f1`` the mean
-    F1 of ``BEVORDEREND`` and ``BELEMMEREND`` over all passages with a valence.
+    unless the best is another of its variables); these see best guesses (a
+    passage's best variable written below the thresholds). ``macro_f1`` is over
+    the variables, every variable written as a coding (not a best guess) counting;
+    ``valence_f1`` the mean F1 of ``BEVORDEREND`` and ``BELEMMEREND`` over all passages
+    with a valence.
     """
 
     passages: int
@@ -253,6 +255,7 @@ def _predict(
     for _, codings in iter_autocode_texts(texts, codebook, selection=selection, model=chosen):
         weight: dict[str, float] = {}
         mood: set[str] = set()
+        sure: set[str] = set()
         for c in codings:
             top = codebook.top_of(c.code)
             if top in _VALENCE_CODES:
@@ -261,8 +264,10 @@ def _predict(
                 weight[top] = max(weight.get(top, 0.0), c.confidence)
             elif top in variables:
                 weight[top] = weight.get(top, 0.0) + c.score
+            if top in variables and not c.best_guess:
+                sure.add(top)
         ranked.append(sorted(weight, key=lambda v: (-weight[v], variables.index(v))))
-        coded.append(set(weight))
+        coded.append(sure)
         valences.append(mood)
     return ranked, coded, valences
 

@@ -5,7 +5,8 @@ each with its ``rank`` (1 = the segment's best variable; valence codes are
 ranked among the valence codes) and, with the model, its ``confidence``.
 
 With the model (:func:`rank_with_model`), every segment's best variable is
-written whatever its probability (a first guess for the reviewer), and any
+written whatever its probability (a first guess for the reviewer; below
+``min_confidence`` it is marked a best guess, not a coding), and any
 other variable whose probability is at least ``min_confidence``; a valence code
 is written when its probability is at least ``valence_min_confidence`` (the
 probability that a passage helped is that of ``bevorderend`` plus ``gemengd``,
@@ -42,12 +43,14 @@ VALENCE_CLASSES = {
 @dataclass(frozen=True, eq=False)
 class Ranked:
     """The codes to write: ``keep`` (segments x codes), and per kept code in
-    ``np.nonzero(keep)`` order its confidence (NaN: none), rank and evidence."""
+    ``np.nonzero(keep)`` order its confidence (NaN: none), rank, evidence and
+    whether it is only a best guess (its variable written below the thresholds)."""
 
     keep: Bools
     confidence: Floats
     rank: Ints
     evidence: list[str]
+    best_guess: Bools
 
 
 def _ranks(values: Floats, among: Bools) -> Ints:
@@ -73,6 +76,7 @@ def rank_by_rules(scan: TextScan, groups: CodeGroups, selection: Selection) -> R
         np.full(len(segments), np.nan),
         ranks[segments, groups.group_of[codes]],
         scan.explain_all(keep),
+        np.zeros(len(segments), dtype=bool),
     )
 
 
@@ -137,4 +141,6 @@ def rank_with_model(
         model_rows, said = model_rows[said != ""], said[said != ""]
         before = evidence[model_rows]
         evidence[model_rows] = np.where(before == "", "model: " + said, before + "; model: " + said)
-    return Ranked(keep, confidence, ranks[segs, group], evidence.tolist())
+    # kept only as the segment's best variable: a first guess, not a coding
+    guess = variable[group] & (probs[segs, group] < selection.min_confidence)
+    return Ranked(keep, confidence, ranks[segs, group], evidence.tolist(), guess)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from qualcode.codebook import Codebook
-from qualcode.coding.codings import check_codings
+from qualcode.coding.codings import check_codings, is_best_guess
 from qualcode.coding.model import REQUIRED_IMPORT_COLUMNS, Coding
 from qualcode.coding.reanchor import Anchor
 from qualcode.corpus import Corpus
@@ -77,7 +77,9 @@ def prepare_import(
     (a row whose ``text`` is not at its offsets moves to the nearest place
     where it is), then each span must be respondent speech. A row by the
     auto-coder becomes a suggestion, any other an active manual coding
-    (*status_for* may map coder names to a status). Raises ``CodingsRefused``
+    (*status_for* may map coder names to a status); a best guess (``suggestion``
+    ``best_guess``: below the auto-coder's thresholds) is always a suggestion,
+    never counted until a reviewer accepts it. Raises ``CodingsRefused``
     listing every refused row.
     """
     if coder is not None and isinstance(codings, pd.DataFrame):
@@ -93,7 +95,9 @@ def prepare_import(
         reanchor=True,
         source=source,
         refused=problems,
+        best_guesses=True,
     )
+    guesses = dict(zip(checked.index, is_best_guess(checked), strict=True))
     has = set(checked.columns)
     out: list[NewCoding] = []
     seen = set(existing)
@@ -113,6 +117,8 @@ def prepare_import(
         moved += bool(r["reanchored"])
         auto = r["coder"] == AUTO_CODER
         status = (status_for or {}).get(r["coder"], "suggested" if auto else "active")
+        if guesses[position]:
+            status = "suggested"
         out.append(
             NewCoding(
                 file=r["file"],
