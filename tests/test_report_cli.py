@@ -57,7 +57,10 @@ def test_report_auto_codes_when_no_codings_are_given(tmp_path: Path) -> None:
         "html",
     )
     assert code == 0, stderr
-    auto = _rows(out / "codings_auto.csv")
+    written = _rows(out / "codings_auto.csv")
+    # best guesses are written for the reviewer but are not codings: not counted, not quoted
+    auto = [r for r in written if r["suggestion"] == "coding"]
+    assert 0 < len(auto) < len(written)
     assert stdout.splitlines()[0] == (
         f"auto-coded the corpus: {len(auto)} codings in {out / 'codings_auto.csv'}"
     )
@@ -65,6 +68,8 @@ def test_report_auto_codes_when_no_codings_are_given(tmp_path: Path) -> None:
     quotes = _rows(out / "quotes.csv")
     coded = {(r["file"], r["code"]) for r in auto}
     assert quotes and all((q["file"], q["code"]) in coded for q in quotes)
+    guessed = {(r["file"], r["start"]) for r in written if r["suggestion"] == "best_guess"}
+    assert not guessed & {(q["file"], q["start"]) for q in quotes}
     variables = {v.id for v in load_codebook(CODEBOOK).variables()}
     assert len(variables) == 8 and {q["variable"] for q in quotes} == variables
 
