@@ -13,6 +13,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -111,8 +112,33 @@ def _figure(width: float, height: float) -> Figure:
     return Figure(figsize=(width, max(height, 2.2)), layout="constrained")
 
 
+#: The words drawn inside the charts, in English; reports pass their own language's.
+CHART_WORDS: Mapping[str, str] = MappingProxyType(
+    {
+        "n_of": "{n} of {total}",
+        "organisations": "organisations",
+        "by_valence": "coded segments by valence",
+        "coded_segments": "coded segments",
+        "share": "% of the group's organisations",
+        "mixed": "Mixed",
+        "no_valence": "No valence",
+        "nothing_coded": "nothing coded",
+    }
+)
+
+
+def _words(words: Mapping[str, str] | None) -> Mapping[str, str]:
+    """*words* over the English defaults (a report passes its language's chart words)."""
+    return CHART_WORDS if not words else {**CHART_WORDS, **words}
+
+
 def _draw_bars(
-    ax: Axes, values: pd.Series, colours: Mapping[str, str], labels: list[str], total: int | None
+    ax: Axes,
+    values: pd.Series,
+    colours: Mapping[str, str],
+    labels: list[str],
+    total: int | None,
+    n_of: str = CHART_WORDS["n_of"],
 ) -> None:
     ids = [str(i) for i in values.index]
     y = np.arange(len(ids))
@@ -123,7 +149,7 @@ def _draw_bars(
     peak = counts.max() if len(counts) and counts.max() > 0 else 1.0
     ax.set_xlim(0, peak * 1.25)
     for yi, value in enumerate(counts.tolist()):
-        text = f"{value:g}" if total is None else f"{value:g} of {total}"
+        text = f"{value:g}" if total is None else n_of.format(n=f"{value:g}", total=total)
         ax.text(value + peak * 0.01, yi, text, va="center", fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
 
@@ -202,10 +228,13 @@ def stacked_bars(
     return fig
 
 
-def _valence_style(codebook: Codebook, columns: list[str]) -> tuple[dict[str, str], list[str]]:
+def _valence_style(
+    codebook: Codebook, columns: list[str], words: Mapping[str, str] | None = None
+) -> tuple[dict[str, str], list[str]]:
     colours = code_colours(codebook)
     colours.update({"mixed": MIXED_COLOUR, "none": NONE_COLOUR})
-    labels = {"mixed": "Mixed", "none": "No valence"}
+    w = _words(words)
+    labels = {"mixed": w["mixed"], "none": w["no_valence"]}
     names = [labels.get(c, n) for c, n in zip(columns, _names(codebook, columns), strict=True)]
     return colours, names
 
@@ -231,9 +260,12 @@ def code_profile(
     codebook: Codebook,
     total: int,
     title: str = "",
+    words: Mapping[str, str] | None = None,
 ) -> Figure:
     """Two panels sharing the codes: organisations raising each code ("n of total"), and the
-    valence of its coded segments (``Analysis.valence_split``)."""
+    valence of its coded segments (``Analysis.valence_split``). *words* replaces the
+    English words drawn in the chart (keys of :data:`CHART_WORDS`)."""
+    w = _words(words)
     ids = [str(i) for i in organisations.index]
     fig = _figure(11.0, 0.42 * len(ids) + 1.7)
     left, right = fig.subplots(1, 2, sharey=True, width_ratios=(1, 1.15))
@@ -243,11 +275,12 @@ def code_profile(
         code_colours(codebook),
         [_label(n, 34) for n in _names(codebook, ids)],
         total,
+        w["n_of"],
     )
-    left.set_xlabel("organisations")
-    colours, names = _valence_style(codebook, [str(c) for c in split.columns])
+    left.set_xlabel(w["organisations"])
+    colours, names = _valence_style(codebook, [str(c) for c in split.columns], w)
     _draw_stacked(right, split.loc[organisations.index], colours, names)
-    right.set_xlabel("coded segments by valence")
+    right.set_xlabel(w["by_valence"])
     right.tick_params(axis="y", left=False)
     right.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     fig.suptitle(title, x=0.01, ha="left", fontsize=11)
@@ -260,8 +293,12 @@ def group_bars(
     measure: str = "share",
     codebook: Codebook | None = None,
     title: str = "",
+    words: Mapping[str, str] | None = None,
 ) -> Figure:
-    """Grouped horizontal bars from ``Analysis.compare``: one bar per group for each code."""
+    """Grouped horizontal bars from ``Analysis.compare``: one bar per group for each code.
+
+    *words* replaces the English words drawn in the chart (keys of :data:`CHART_WORDS`).
+    """
     groups = list(table.columns.get_level_values(0).unique())
     ids = [str(i) for i in table.index]
     fig = _figure(8.0, (0.18 * len(groups) + 0.2) * len(ids) + 1.4)
@@ -281,7 +318,7 @@ def group_bars(
         )
     ax.set_yticks(y + height * (len(groups) - 1) / 2, [_label(n) for n in _names(codebook, ids)])
     ax.invert_yaxis()
-    ax.set_xlabel("% of the group's organisations" if measure == "share" else measure)
+    ax.set_xlabel(_words(words)["share"] if measure == "share" else measure)
     ax.set_title(title, loc="left", fontsize=11)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(
@@ -301,10 +338,12 @@ def heatmap(
     title: str = "",
     cmap: str = "Blues",
     annotate: bool = True,
+    words: Mapping[str, str] | None = None,
 ) -> Figure:
     """A heat map of *matrix* (counts); code ids in index or columns show as code names.
 
-    Cells are annotated with their counts (then no colour bar is needed).
+    Cells are annotated with their counts (then no colour bar is needed). *words*
+    replaces the English words drawn in the chart (keys of :data:`CHART_WORDS`).
     """
     rows = _names(codebook, [str(i) for i in matrix.index])
     cols = _names(codebook, [str(c) for c in matrix.columns])
@@ -314,7 +353,14 @@ def heatmap(
     ax.set_title(title, loc="left", fontsize=11)
     if not data.size:
         ax.set_axis_off()
-        ax.text(0.5, 0.5, "nothing coded", ha="center", va="center", transform=ax.transAxes)
+        ax.text(
+            0.5,
+            0.5,
+            _words(words)["nothing_coded"],
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+        )
         return fig
     image = ax.imshow(data, cmap=cmap, aspect="auto", vmin=0)
     ax.set_xticks(

@@ -125,20 +125,32 @@ class ReportPlan:
                 codebook=cb,
                 total=self.n_orgs,
                 title=index[0].caption,
+                words=self.chart_words,
             ),
-            partial(plots.heatmap, self.by_org.loc[ids], codebook=cb, title=index[1].caption),
+            partial(
+                plots.heatmap,
+                self.by_org.loc[ids],
+                codebook=cb,
+                title=index[1].caption,
+                words=self.chart_words,
+            ),
             partial(
                 plots.heatmap,
                 self.analysis.cooccurrence(),
                 codebook=cb,
                 cmap="Purples",
                 title=index[2].caption,
+                words=self.chart_words,
             ),
         ]
         if self.compared is not None:
             draws.append(
                 partial(
-                    plots.group_bars, self.compared.loc[ids], codebook=cb, title=index[3].caption
+                    plots.group_bars,
+                    self.compared.loc[ids],
+                    codebook=cb,
+                    title=index[3].caption,
+                    words=self.chart_words,
                 )
             )
         jobs: list[FigureJob] = list(zip(index, draws, strict=True))
@@ -155,10 +167,16 @@ class ReportPlan:
                         codebook=cb,
                         total=self.n_orgs,
                         title=ref.caption,
+                        words=self.chart_words,
                     ),
                 )
             )
         return jobs
+
+    @property
+    def chart_words(self) -> dict[str, str]:
+        """The words drawn inside the charts, in the report's language."""
+        return {key: self.s(f"chart_{key}") for key in plots.CHART_WORDS}
 
     # -- tables ---------------------------------------------------------------------------
 
