@@ -20,6 +20,7 @@ from qualcode.coding.reanchor import Anchor
 from qualcode.corpus import Corpus
 from qualcode.corpus.spans import check_span
 from qualcode.errors import CodingError, CodingsRefused
+from qualcode.store.db import Database
 from qualcode.store.records import NewCoding
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "ImportResult",
     "coder_name",
     "prepare_import",
+    "run_import",
 ]
 
 #: The coder name of the automatic coder; its codings are suggestions.
@@ -141,3 +143,44 @@ def prepare_import(
 
 def _text(value: object) -> str:
     return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
+def run_import(
+    db: Database,
+    codings: pd.DataFrame | Iterable[Coding],
+    corpus: Corpus,
+    codebook: Codebook,
+    *,
+    action: str,
+    who: str,
+    source: str,
+    coder: str | None = None,
+    status_for: dict[str, str] | None = None,
+) -> ImportResult:
+    """Check *codings*, add the new ones to *db* and log it, in one transaction.
+
+    Rows already stored (in any status but orphaned) are skipped; see
+    :func:`prepare_import` for *source*, *coder* and *status_for*.
+    """
+    with db.transaction():
+        existing = {
+            (c.file, c.start, c.end, c.code, c.coder)
+            for c in db.codings(statuses=("active", "suggested", "accepted", "rejected"))
+        }
+        new, skipped, moved = prepare_import(
+            codings,
+            corpus,
+            codebook,
+            existing,
+            source=source,
+            coder=coder,
+            status_for=status_for,
+        )
+        ids = db.add_codings(new)
+        if ids:
+            db.append_log(
+                who,
+                action,
+                {"source": source, "count": len(ids), "first_id": ids[0], "last_id": ids[-1]},
+            )
+    return ImportResult(added=len(ids), skipped=skipped, reanchored=moved, ids=tuple(ids))

@@ -34,7 +34,7 @@ from qualcode.errors import CodingError, StoreError
 from qualcode.store import frames, suggestions
 from qualcode.store.create import fill, load_transcripts, replace_codebook, who, write_new
 from qualcode.store.db import MEMORY, Database
-from qualcode.store.imports import AUTO_CODER, ImportResult, coder_name, prepare_import
+from qualcode.store.imports import AUTO_CODER, ImportResult, coder_name, run_import
 from qualcode.store.records import NewCoding, ProjectInfo, StoredCoding, check_statuses
 from qualcode.store.refresh import RefreshResult, refresh_project
 from qualcode.store.texts import check_code, corpus_of
@@ -445,39 +445,6 @@ class Project:
 
     # -- importing, suggestions -----------------------------------------------------------
 
-    def _import(
-        self,
-        codings: pd.DataFrame | Iterable[Coding],
-        *,
-        action: str,
-        who: str,
-        source: str,
-        coder: str | None = None,
-        status_for: dict[str, str] | None = None,
-    ) -> ImportResult:
-        with self._db.transaction():
-            existing = {
-                (c.file, c.start, c.end, c.code, c.coder)
-                for c in self._db.codings(statuses=("active", "suggested", "accepted", "rejected"))
-            }
-            new, skipped, moved = prepare_import(
-                codings,
-                self.corpus,
-                self.codebook,
-                existing,
-                source=source,
-                coder=coder,
-                status_for=status_for,
-            )
-            ids = self._db.add_codings(new)
-            if ids:
-                self._db.append_log(
-                    who,
-                    action,
-                    {"source": source, "count": len(ids), "first_id": ids[0], "last_id": ids[-1]},
-                )
-        return ImportResult(added=len(ids), skipped=skipped, reanchored=moved, ids=tuple(ids))
-
     def import_codings(
         self,
         codings: str | Path | pd.DataFrame | Iterable[Coding],
@@ -497,7 +464,15 @@ class Project:
             source = source or Path(codings).name
             codings = read_codings(codings)
         source = source or "codings"
-        return self._import(codings, action="import-codings", who=who(), source=source)
+        return run_import(
+            self._db,
+            codings,
+            self.corpus,
+            self.codebook,
+            action="import-codings",
+            who=who(),
+            source=source,
+        )
 
     def import_suggestions(
         self, codings: pd.DataFrame | Iterable[Coding], *, coder: str = AUTO_CODER
@@ -508,8 +483,11 @@ class Project:
         the auto-coder adds only new ones.
         """
         coder = coder_name(coder, manual=False)
-        return self._import(
+        return run_import(
+            self._db,
             codings,
+            self.corpus,
+            self.codebook,
             action="import-suggestions",
             who=coder,
             source="suggestions",
@@ -530,11 +508,8 @@ class Project:
 
         own = self.codings(status="active")
         model = learn_from_frame(self.codebook, own, name=self.path) if learn else True
-        taken = [
-            (c.file, c.start, c.end) for c in self._db.codings(statuses=("active", "suggested"))
-        ]
         made = autocode(self.corpus, self.codebook, unit=unit, selection=selection, model=model)
-        return self.import_suggestions(suggestions.uncoded(made, taken))
+        return self.import_suggestions(suggestions.uncoded_in(self._db, made))
 
     def accept(self, suggestion_id: int, *, coder: str) -> int:
         """Accept a suggestion: *coder* gets an active coding of it; its id."""

@@ -15,7 +15,7 @@ from qualcode.errors import CodingError
 from qualcode.store.db import Database
 from qualcode.store.records import NewCoding, StoredCoding
 
-__all__ = ["accept", "decide", "pending", "reject", "reopen", "uncoded"]
+__all__ = ["accept", "decide", "pending", "reject", "reopen", "uncoded", "uncoded_in"]
 
 
 def pending(db: Database, suggestion_id: int) -> StoredCoding:
@@ -131,3 +131,9 @@ def uncoded(codings: Iterable[Coding], taken: Iterable[tuple[str, int, int]]) ->
     return [
         c for c in codings if not any(s < c.end and c.start < e for s, e in spans.get(c.file, ()))
     ]
+
+
+def uncoded_in(db: Database, codings: Iterable[Coding]) -> list[Coding]:
+    """The *codings* over no span the project in *db* has coded or suggested already."""
+    taken = [(c.file, c.start, c.end) for c in db.codings(statuses=("active", "suggested"))]
+    return uncoded(codings, taken)
