@@ -29,6 +29,7 @@ problem, and how many more rows were refused.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from pathlib import Path
@@ -41,7 +42,7 @@ from qualcode.codebook.model import Codebook
 from qualcode.coding.model import BEST_GUESS, REQUIRED_IMPORT_COLUMNS, Coding
 from qualcode.coding.reanchor import nearest_occurrence
 from qualcode.corpus import Corpus, normalise
-from qualcode.errors import CodebookError, CodingError, CodingsRefused
+from qualcode.errors import CodebookError, CodingError, CodingsRefused, CorpusError
 
 __all__ = [
     "SOURCE_COLUMNS",
@@ -67,6 +68,27 @@ IntArray = npt.NDArray[np.int64]
 # -- reading --------------------------------------------------------------------------------
 
 
+def _csv_text(path: Path) -> str:
+    """The text of the CSV *path*: UTF-8 (or UTF-16 with a BOM), else cp1252 with a warning,
+    as spreadsheet programs save it."""
+    from qualcode.corpus.readers import decode_text
+
+    try:
+        return decode_text(path.name, path.read_bytes(), fix="save it as CSV (UTF-8)")
+    except CorpusError as exc:
+        raise CodingError(str(exc)) from None
+
+
+def _separator(content: str) -> str:
+    """The field separator of a CSV from its header line: ``;`` or a tab where a spreadsheet
+    program in a Dutch locale wrote one, else ``,``."""
+    header = content.lstrip("\ufeff").split("\n", 1)[0]
+    for sep in (",", ";", "\t"):
+        if header.count(sep) >= 3:
+            return sep
+    return ","
+
+
 def read_codings_csv(
     path: str | Path, *, required: Iterable[str] = REQUIRED_IMPORT_COLUMNS, offsets: bool = True
 ) -> pd.DataFrame:
@@ -82,8 +104,18 @@ def read_codings_csv(
     required = tuple(required)
     if not path.is_file():
         raise CodingError(f"{path}: codings file not found")
+    if path.suffix.lower() in (".xlsx", ".xls", ".ods"):
+        raise CodingError(
+            f"{path.name}: is a spreadsheet, not a codings CSV; save it as CSV (UTF-8) and "
+            "use that file"
+        )
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        frame = pd.read_csv(
+            io.StringIO(content := _csv_text(path)),
+            sep=_separator(content),
+            dtype=str,
+            keep_default_na=False,
+        )
     except pd.errors.EmptyDataError:
         raise CodingError(
             f"{path.name}: the codings file is empty; expected a header with {', '.join(required)}"
