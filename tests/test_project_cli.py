@@ -81,6 +81,42 @@ def test_import_and_export_codings(tmp_path, project_file):
     assert again.output.endswith("(0 moved to their text, 1 already present)\n")
 
 
+def test_an_empty_export_names_the_status_that_has_codings(tmp_path, project_file):
+    csv = _csv(tmp_path, [
+        ("b.txt", 42, 85, "PLANNING", "auto", ""),
+        ("b.txt", 42, 85, "FINANCIEN", "auto", ""),
+        ("a.txt", S, E, "FINANCIEN", "anna", CODED),
+    ])  # fmt: skip
+    assert run("project", "import-codings", str(project_file), str(csv)).exit_code == 0
+    out = tmp_path / "auto.csv"
+    result = run("project", "export-codings", str(project_file), "--out", str(out),
+                 "--coder", "auto")  # fmt: skip
+    assert (result.exit_code, result.output) == (
+        0,
+        f"wrote 0 codings to {out}\n"
+        "coder auto has no active codings but 2 suggested: add --status suggested\n",
+    )
+    with Project.open(project_file) as p:
+        p.reject(int(p.codings(coder="auto", status="suggested").iloc[0]["id"]), coder="anna")
+    result = run("project", "export-codings", str(project_file), "--out", str(out),
+                 "--coder", "auto", "--status", "accepted")  # fmt: skip
+    assert result.output.splitlines()[1] == (
+        "coder auto has no accepted codings but 1 rejected and 1 suggested: add --status "
+        "rejected or --status suggested, or --status all for every status"
+    )
+    result = run("project", "export-codings", str(project_file), "--out", str(out),
+                 "--coder", "Auto")  # fmt: skip
+    assert (
+        result.output.splitlines()[1] == f"{project_file} has no coder 'Auto'; coders: auto, anna"
+    )
+    result = run("project", "export-codings", str(project_file), "--out", str(out),
+                 "--coder", "anna", "--status", "suggested")  # fmt: skip
+    assert result.output.splitlines() == [
+        f"wrote 0 codings to {out}",
+        "coder anna has no suggested codings but 1 active: add --status active",
+    ]
+
+
 def test_import_refuses_every_bad_row_and_changes_nothing(tmp_path, project_file):
     csv = _csv(tmp_path, [
         ("a.txt", S, E, "FINANCIEN", "anna", CODED),

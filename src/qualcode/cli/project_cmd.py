@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
 
@@ -115,8 +116,26 @@ def export_command(db: str, out: str, coder: str | None, status: str) -> None:
     """
     with Project.open(db) as project:
         frame = project.codings(coder=coder, status=None if status == "all" else status)
+        hint = "" if len(frame) else _nothing_exported(project, db, coder=coder, status=status)
     write_codings_csv(frame, out, inputs=(db,))
     click.echo(f"wrote {len(frame)} codings to {out}")
+    if hint:
+        click.echo(hint)
+
+
+def _nothing_exported(project: Project, db: str, *, coder: str | None, status: str) -> str:
+    """Why an export found no codings, and the option that finds them ("" when none would)."""
+    if coder is not None and coder not in project.coders():
+        known = ", ".join(project.coders()) or "none yet"
+        return f"{db} has no coder {coder!r}; coders: {known}"
+    counts = Counter(r.status for r in project.coding_records(coder=coder, status=None))
+    if not counts:
+        return ""
+    whose = f"coder {coder}" if coder is not None else db
+    found = " and ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+    options = " or ".join(f"--status {s}" for s in sorted(counts))
+    also = ", or --status all for every status" if len(counts) > 1 else ""
+    return f"{whose} has no {status} codings but {found}: add {options}{also}"
 
 
 @project_group.command("export-memos")
