@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,61 @@ def test_export_and_import_qdpx(runner: CliRunner, tmp_path: Path) -> None:
         "3 variables, 0 notes, 0 users; codebook language nl",
         "dropped: nothing",
     ]
+
+
+def test_import_qdpx_records_the_file_whatever_the_working_folder(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = tmp_path / "klein.yaml"
+    book.write_text(CODEBOOK_YAML, encoding="utf-8")
+    db = tmp_path / "studie.db"
+    Project.create(db, transcripts=write_folder(tmp_path / "t"), codebook=book).close()
+    out = tmp_path / "uitwisseling" / "studie.qdpx"
+    out.parent.mkdir()
+    assert runner.invoke(main, ["export", "qdpx", str(db), str(out)]).exit_code == 0
+    (tmp_path / "elders").mkdir()
+    for cwd, given, copy in (
+        (tmp_path / "elders", "../uitwisseling/studie.qdpx", "../a.db"),
+        (tmp_path / "uitwisseling", "studie.qdpx", "../b.db"),
+    ):
+        monkeypatch.chdir(cwd)
+        assert runner.invoke(main, ["import", "qdpx", given, copy]).exit_code == 0
+    for copy in ("a.db", "b.db"):
+        with Project.open(tmp_path / copy) as project:
+            assert project.transcripts_dir == out.resolve()
+            assert project.corpus.sources()[0] == out.resolve() / "a.txt"
+        info = runner.invoke(main, ["project", "info", str(tmp_path / copy)])
+        assert f"transcripts:  2 (from {out.resolve()})" in info.output.splitlines()
+
+
+def test_a_project_imported_before_still_opens(runner: CliRunner, tmp_path: Path) -> None:
+    """Projects imported before kept the .qdpx name joined to the working folder of then."""
+    book = tmp_path / "klein.yaml"
+    book.write_text(CODEBOOK_YAML, encoding="utf-8")
+    db = tmp_path / "studie.db"
+    Project.create(db, transcripts=write_folder(tmp_path / "t"), codebook=book).close()
+    out = tmp_path / "studie.qdpx"
+    assert runner.invoke(main, ["export", "qdpx", str(db), str(out)]).exit_code == 0
+    copy = tmp_path / "kopie.db"
+    assert runner.invoke(main, ["import", "qdpx", str(out), str(copy)]).exit_code == 0
+    old = "/home/iemand/ergens/studie.qdpx"
+    with sqlite3.connect(copy) as conn:
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'transcripts_dir'", (old,))
+    conn.close()
+    with Project.open(copy) as project:
+        assert project.transcripts_dir == Path(old)
+        assert project.corpus.files == ("a.txt", "b.txt")
+    refresh = runner.invoke(main, ["project", "refresh", str(copy)])
+    assert (refresh.exit_code, refresh.output) == (
+        1,
+        f"error: {old}: transcripts folder not found; pass the folder the transcripts are in "
+        "now (transcripts_dir) (--transcripts)\n",
+    )
+    refresh = runner.invoke(
+        main, ["project", "refresh", str(copy), "--transcripts", str(tmp_path / "t")]
+    )
+    assert refresh.exit_code == 0, refresh.output
+    assert refresh.output.startswith("unchanged: 0\nmoved: 0\norphaned: 0\n")
 
 
 def test_import_qdpx_prints_warnings_and_drops(runner: CliRunner, tmp_path: Path) -> None:

@@ -132,7 +132,12 @@ def import_project(
     _refuse_existing(db)
     record, report = read_qdpx(qdpx, limits=limits)
     plan = plan_import(
-        record, report, name=qdpx.name, language=language, own_yaml=_own_codebook(qdpx, limits)
+        record,
+        report,
+        name=qdpx.name,
+        language=language,
+        own_yaml=_own_codebook(qdpx, limits),
+        root=qdpx.resolve(),  # as a project records its transcripts folder, whatever the cwd
     )
     project = Project.create(db, transcripts=plan.corpus, codebook=plan.codebook)
     try:

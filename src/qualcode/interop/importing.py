@@ -130,8 +130,13 @@ def plan_import(
     name: str,
     language: str | None = None,
     own_yaml: str | None = None,
+    root: Path | None = None,
 ) -> Plan:
-    """Turn *project* (read from file *name*) into what a new qualcode project will hold."""
+    """Turn *project* (read from file *name*) into what a new qualcode project will hold.
+
+    *root* is where the transcripts are recorded as coming from: the ``.qdpx`` file's
+    absolute path (default: *name*).
+    """
     dropped = list(report.dropped)
     warnings = list(report.warnings)
     texts = [(s.text or "")[:_GUESS_CHARS] for s in project.sources]
@@ -204,7 +209,7 @@ def plan_import(
             )
     memos = _memos(project, ids, files, dropped, fallback)
     return Plan(
-        corpus=Corpus(Path(name), tuple(transcripts)),
+        corpus=Corpus(root or Path(name), tuple(transcripts)),
         codebook=codebook,
         codings=tuple(codings),
         memos=memos,
