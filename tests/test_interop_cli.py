@@ -27,8 +27,57 @@ def test_export_qdc(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(main, ["export", "qdc", str(ROOT / "codebook" / "msm.yaml"), str(out)])
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"wrote {out}: ")
-    assert result.output.endswith(" codes\n")
+    assert result.output.splitlines()[0].endswith(" codes")
+    assert "dropped: nothing" not in result.output  # the patterns, at least, stay behind
     assert out.read_bytes().startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<CodeBook')
+
+
+RICH_CODEBOOK = """\
+name: Rijk
+language: nl
+version: "2"
+codes:
+  - id: GELD
+    name: Financiën
+    description: Zijn er genoeg middelen?
+    include: [tekorten en budgetten]
+    exclude: [tijd (PLANNING)]
+    examples: ["Het geld was op."]
+    patterns: [budget|geld, {phrase: "tekort*", weight: 2}]
+  - id: PLANNING
+    name: Planning
+    description: Was de planning werkbaar?
+    patterns: [haast]
+"""
+
+
+def test_export_qdc_lists_what_the_format_cannot_carry(runner: CliRunner, tmp_path: Path) -> None:
+    book = tmp_path / "rijk.yaml"
+    book.write_text(RICH_CODEBOOK, encoding="utf-8")
+    out = tmp_path / "rijk.qdc"
+    result = runner.invoke(main, ["export", "qdc", str(book), str(out)])
+    assert result.exit_code == 0, result.output
+    nothing = "a REFI-QDA codebook has no place for"
+    assert result.output.splitlines() == [
+        f"wrote {out}: 2 codes",
+        "dropped: 10",
+        f"  3 patterns (GELD: budget|geld and 2 more): {nothing} auto-coding patterns",
+        f"  1 include criterion (GELD: tekorten en budgetten): {nothing} include criteria",
+        f"  1 exclude criterion (GELD: tijd (PLANNING)): {nothing} exclude criteria",
+        f"  1 example (GELD: Het geld was op.): {nothing} examples",
+        "  3 codebook fields (name and 2 more): a REFI-QDA codebook has no name, language, "
+        "version or description (read back: the file's name, a guessed language)",
+        "  1 code id (GELD -> FINANCIEN): a REFI-QDA code has a name, not an id; read back, "
+        "ids are made from the names",
+    ]
+    back = tmp_path / "terug.yaml"
+    result = runner.invoke(main, ["import", "qdc", str(out), str(back)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "warning: rijk.qdc: written by qualcode 0.1.0; REFI-QDA codes carry no patterns, "
+        "criteria, examples or dimensions, so terug.yaml has none: they are in the codebook "
+        "that was exported"
+    ]
 
 
 def test_export_and_import_qdpx(runner: CliRunner, tmp_path: Path) -> None:

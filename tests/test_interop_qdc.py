@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -115,6 +116,12 @@ def test_export_validates_is_stable_and_reads_back(tmp_path: Path) -> None:
     xmlschema.XMLSchema10(str(XSD)).validate(str(first))
     book = load_codebook(ROOT / "codebook" / "msm.yaml")
     assert done.counts.codes == len(book.codes)
+    dropped = Counter(d.kind for d in done.report.dropped)
+    assert dropped["pattern"] == len(list(book.patterns())) > 300
+    assert dropped["include criterion"] == sum(len(c.include) for c in book.codes)
+    assert dropped["exclude criterion"] == sum(len(c.exclude) for c in book.codes)
+    assert dropped["example"] == sum(len(c.examples) for c in book.codes)
+    assert [d.name for d in done.report.dropped if d.kind == "dimension"] == ["MSM", "VALENCE"]
     codes, report = read_qdc(first)
     assert report.warnings == ()
     assert [c.name for c in codes.children("")] == [c.name for c in book.top_level()]
@@ -125,6 +132,9 @@ def test_export_validates_is_stable_and_reads_back(tmp_path: Path) -> None:
     import_codebook(first, yaml_out, language="nl")
     back = load_codebook(yaml_out)
     assert {c.name for c in back.codes} == {c.name for c in book.codes}
+    assert not list(back.patterns())  # what the export listed as dropped
+    changed = {d.name.split(" -> ")[0] for d in done.report.dropped if d.kind == "code id"}
+    assert changed == {c.id for c in book.codes} - {c.id for c in back.codes}
 
 
 def _depth_first(book):  # type: ignore[no-untyped-def]

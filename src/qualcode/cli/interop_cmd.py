@@ -20,6 +20,8 @@ from qualcode.interop.exchange import (
 
 # How many dropped groups the text summary lists before counting the rest.
 MAX_LISTED = 20
+# How much of the first dropped object's name (a pattern, a criterion) the summary shows.
+MAX_NAME = 60
 
 language_option = click.option(
     "--language",
@@ -55,7 +57,9 @@ def export_qdc(codebook: str, out: str) -> None:
     """Write CODEBOOK (qualcode YAML) as the REFI-QDA codebook OUT (.qdc).
 
     Codes keep their hierarchy, colours and definitions; GUIDs are the same on
-    every export of the same codebook.
+    every export of the same codebook. What a .qdc has no place for (patterns,
+    include/exclude criteria, examples, dimensions, the codebook's name, language
+    and version, ids that differ from the names) is listed as dropped, with counts.
 
     \b
     Example:
@@ -63,6 +67,7 @@ def export_qdc(codebook: str, out: str) -> None:
     """
     done = export_codebook(codebook, out)
     click.echo(f"wrote {out}: {done.counts.codes} codes")
+    _print_dropped(done)
 
 
 @export_group.command("qdpx")
@@ -103,6 +108,14 @@ def _report(done: Exchange, *, file: str, target: str, fmt: str) -> None:
         click.echo(f"read {file}{made_by}: {done.read.describe()}")
     imported = done.counts.describe() if done.read is not None else f"{done.counts.codes} codes"
     click.echo(f"imported into {target}: {imported}; codebook language {done.language}")
+    _print_dropped(done)
+
+
+def _plural(kind: str) -> str:
+    return kind.removesuffix("criterion") + "criteria" if kind.endswith("criterion") else kind + "s"
+
+
+def _print_dropped(done: Exchange) -> None:
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
     for item in done.report.dropped:
         groups[(item.kind, item.reason)].append(item.name)
@@ -114,8 +127,11 @@ def _report(done: Exchange, *, file: str, target: str, fmt: str) -> None:
         if n == MAX_LISTED:
             click.echo(f"  ... and {len(groups) - MAX_LISTED} more (see --format json)")
             break
-        shown = names[0] + (f" and {len(names) - 1} more" if len(names) > 1 else "")
-        click.echo(f"  {len(names)} {kind}{'s' if len(names) > 1 else ''} ({shown}): {reason}")
+        first = names[0] if len(names[0]) <= MAX_NAME else names[0][: MAX_NAME - 3] + "..."
+        shown = first + (f" and {len(names) - 1} more" if len(names) > 1 else "")
+        click.echo(
+            f"  {len(names)} {_plural(kind) if len(names) > 1 else kind} ({shown}): {reason}"
+        )
 
 
 @import_group.command("qdc")

@@ -20,11 +20,13 @@ from pathlib import Path
 import yaml
 
 from qualcode.codebook import Codebook
+from qualcode.codebook.load import DEFAULT_DIMENSION
 from qualcode.interop import model as refi
 
 __all__ = [
     "LANGUAGES",
     "QUALCODE_NAMESPACE",
+    "codebook_losses",
     "codebook_yaml",
     "derive_ids",
     "guess_language",
@@ -67,6 +69,64 @@ def refi_codebook(codebook: Codebook, *, namespace: uuid.UUID) -> refi.Codebook:
             for code in codebook.codes
         )
     )
+
+
+def codebook_losses(codebook: Codebook) -> tuple[refi.Dropped, ...]:
+    """What of *codebook* a REFI-QDA codebook cannot carry, one item per thing left out.
+
+    A ``.qdc`` code has a name, a definition, a colour and its place in the tree;
+    everything else the qualcode codebook holds is listed: auto-coding patterns,
+    include and exclude criteria, examples, dimensions, the codebook's own fields,
+    and the code ids that reading the file back would make differently from the names.
+    """
+    per_code = (
+        ("pattern", lambda c: tuple(p.source for p in c.patterns), "auto-coding patterns"),
+        ("include criterion", lambda c: c.include, "include criteria"),
+        ("exclude criterion", lambda c: c.exclude, "exclude criteria"),
+        ("example", lambda c: c.examples, "examples"),
+    )
+    dropped = [
+        refi.Dropped(kind, f"{code.id}: {text}", f"a REFI-QDA codebook has no place for {what}")
+        for kind, items, what in per_code
+        for code in codebook.codes
+        for text in items(code)
+    ]
+    dropped += [
+        refi.Dropped(
+            "dimension",
+            d.id,
+            "a REFI-QDA codebook has no dimensions; read back, every code is in one",
+        )
+        for d in codebook.dimensions
+        if codebook.dimensions != (DEFAULT_DIMENSION,)
+    ]
+    fields = {
+        "name": codebook.name,
+        "language": codebook.language,
+        "version": codebook.version,
+        "description": codebook.description,
+    }
+    dropped += [
+        refi.Dropped(
+            "codebook field",
+            key,
+            "a REFI-QDA codebook has no name, language, version or description "
+            "(read back: the file's name, a guessed language)",
+        )
+        for key, value in fields.items()
+        if value
+    ]
+    new_ids = derive_ids(refi.Code(guid=c.id, name=c.name) for c in codebook.codes)
+    dropped += [
+        refi.Dropped(
+            "code id",
+            f"{c.id} -> {new_ids[c.id]}",
+            "a REFI-QDA code has a name, not an id; read back, ids are made from the names",
+        )
+        for c in codebook.codes
+        if new_ids[c.id] != c.id
+    ]
+    return tuple(dropped)
 
 
 def _id_of(name: str) -> str:

@@ -14,7 +14,13 @@ from qualcode.errors import InteropError
 from qualcode.files.output import write_output
 from qualcode.interop import model as refi
 from qualcode.interop.archive import Archive, Limits
-from qualcode.interop.codes import codebook_yaml, guess_language, namespace_for, refi_codebook
+from qualcode.interop.codes import (
+    codebook_losses,
+    codebook_yaml,
+    guess_language,
+    namespace_for,
+    refi_codebook,
+)
 from qualcode.interop.qdc import read_qdc, write_qdc
 from qualcode.interop.qdpx import read_qdpx
 from qualcode.interop.qdpx_write import write_qdpx
@@ -55,11 +61,19 @@ def _refuse_existing(path: Path) -> None:
 
 
 def export_codebook(codebook: str | Path, out: str | Path) -> Exchange:
-    """Write the qualcode codebook file *codebook* as the REFI-QDA codebook *out* (``.qdc``)."""
+    """Write the qualcode codebook file *codebook* as the REFI-QDA codebook *out* (``.qdc``).
+
+    The report lists, as dropped, what the exchange format has no place for (patterns,
+    criteria, examples, dimensions, ...; see :func:`codebook_losses`).
+    """
     book = load_codebook(codebook)
     codes = refi_codebook(book, namespace=namespace_for(f"codebook:{book.name}"))
     write_qdc(codes, out, origin=origin(), inputs=(codebook,))
-    return Exchange(counts=refi.Counts(codes=len(codes.codes)), language=book.language)
+    return Exchange(
+        counts=refi.Counts(codes=len(codes.codes)),
+        report=refi.Report(dropped=codebook_losses(book)),
+        language=book.language,
+    )
 
 
 def import_codebook(qdc: str | Path, out: str | Path, *, language: str | None = None) -> Exchange:
@@ -75,8 +89,17 @@ def import_codebook(qdc: str | Path, out: str | Path, *, language: str | None = 
         codes = project.codebook
         if not codes.codes:
             raise InteropError(f"{Path(qdc).name}: the project has no codes")
+        made_by = codes.origin or project.origin
     else:
         codes, report = read_qdc(qdc)
+        made_by = codes.origin
+    warnings = report.warnings
+    if made_by.startswith("qualcode"):
+        warnings += (
+            f"{Path(qdc).name}: written by {made_by}; REFI-QDA codes carry no patterns, "
+            f"criteria, examples or dimensions, so {out.name} has none: they are in the "
+            "codebook that was exported",
+        )
     if language is None:
         language = guess_language(f"{c.name} {c.description}" for c in codes.codes)
     text = codebook_yaml(codes, name=Path(qdc).stem, language=language)
@@ -86,7 +109,7 @@ def import_codebook(qdc: str | Path, out: str | Path, *, language: str | None = 
         refi.Dropped("code set", s.name, f"qualcode codebooks have no sets ({len(s.codes)} codes)")
         for s in codes.sets
     )
-    report = refi.Report(warnings=report.warnings, dropped=report.dropped + dropped)
+    report = refi.Report(warnings=warnings, dropped=report.dropped + dropped)
     return Exchange(
         counts=refi.Counts(codes=len(codes.codes), sets=len(codes.sets)),
         report=report,
