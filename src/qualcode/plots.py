@@ -41,26 +41,32 @@ __all__ = [
     "valence_bars",
 ]
 
-#: Colours for codes whose codebook entry has none: colour-blind safe (Okabe and Ito's
-#: palette without its blue and vermillion, which mark valence, then Paul Tol's muted colours).
+# The palette: every colour the charts draw with, in one place. Chosen from Okabe and Ito's
+# and Paul Tol's colour-blind safe palettes so that no two colours drawn together look alike
+# or are lighter and darker versions of one hue, also under simulated colour blindness, and
+# the sub-codes' shades stay apart from the valence colours. The sample codebook uses these
+# colours; tests/test_colours.py measures the distances (CIEDE2000).
+
+#: Colours of the variables (top-level codes) whose codebook entry has none, in order:
+#: Okabe-Ito orange, Tol's cyan, Okabe-Ito bluish green and yellow, Tol's indigo, then Tol's
+#: dark yellow, red and cyan. None is a blue, vermillion, purple or grey: those mark valence.
 FALLBACK = (
     "#E69F00",
-    "#56B4E9",
+    "#66CCEE",
     "#009E73",
     "#F0E442",
     "#332288",
-    "#999933",
-    "#882255",
-    "#555555",
-    "#44AA99",
-    "#DDCC77",
+    "#666633",
+    "#663333",
+    "#225555",
 )
-#: Colours of the groups compared side by side (not code colours: groups are not codes).
-GROUP_COLOURS = ("#41668c", "#d9a441", "#7a9e65", "#a05c7b", "#5f5f5f")
-#: Colours of the valence categories that are not codes (Okabe-Ito reddish purple, grey).
-MIXED_COLOUR, NONE_COLOUR = "#CC79A7", "#BBBBBB"
 #: Helping and hindering when the codebook gives no colour (Okabe-Ito blue and vermillion).
 _VALENCE_DEFAULTS = ("#0072B2", "#D55E00")
+#: Colours of the valence categories that are not codes (Okabe-Ito reddish purple, grey).
+MIXED_COLOUR, NONE_COLOUR = "#CC79A7", "#BBBBBB"
+#: Colours of the groups compared side by side (not code colours: groups are not codes):
+#: Tol's high-contrast blue and yellow first, then his teal, red and light cyan.
+GROUP_COLOURS = ("#004488", "#DDAA33", "#009988", "#CC3311", "#99DDFF")
 _WRAP = 28
 
 
