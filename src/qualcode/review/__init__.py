@@ -87,14 +87,18 @@ def check_quotes(
     pdf = None
     if index is None and path.suffix.lower() == ".pdf" and path.is_file() and path.stat().st_size:
         pdf = PdfText(path)  # read in a child process while the index is built
-    if index is None:
-        index = SpeechIndex(corpus.transcripts)
-    known_index = index
-    report = read_report(
-        path,
-        known=lambda w: known_index.known(norm_word(w)),
-        pdf_text=pdf.get if pdf is not None else None,
-    )
+    try:
+        if index is None:
+            index = SpeechIndex(corpus.transcripts)
+        known_index = index
+        report = read_report(
+            path,
+            known=lambda w: known_index.known(norm_word(w)),
+            pdf_text=pdf.get if pdf is not None else None,
+        )
+    finally:
+        if pdf is not None:
+            pdf.cancel()
     scan = find_quotes(report, min_words=min_words)
     attributions = attribute_quotes(report.text, scan.quotes, names)
     results = verify_all(

@@ -216,13 +216,16 @@ class SpeechIndex:
             return []
         doc = places >> _SHIFT
         # distinct quote places voting for each transcript
-        pairs = np.unique(doc * (len(q) + 1) + which)
+        pairs = np.sort(doc * (len(q) + 1) + which)
+        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
         votes = np.bincount(pairs // (len(q) + 1))
         top = np.argsort(-votes, kind="stable")[:docs]
         floor = max(1, int(votes[top[0]]) // 3)
         wanted = {int(d) for d in top if votes[d] >= floor}
         wanted |= {d for d in force if d < len(votes) and votes[d] > 0}
-        keep = np.isin(doc, np.fromiter(wanted, dtype=np.int64, count=len(wanted)))
+        chosen = np.zeros(len(votes), dtype=bool)
+        chosen[list(wanted)] = True
+        keep = chosen[doc]
         doc, which = doc[keep], which[keep]
         pos = places[keep] & _PLACE
         diagonal = pos - which
