@@ -585,3 +585,63 @@ def test_a_docx_rendering_of_the_draft(tmp_path: Path, write_docx, draft: QuoteC
         (3, "verified", "Ministerie van OCW"),
         (3, "verified", "MBO Raad"),
     ]
+
+
+def _speech_by_regex(transcript: object, interviewer: bool) -> tuple[list[str], list[int]]:
+    """The index's words of one transcript as the regex gives them turn by turn (reference)."""
+    import re
+
+    from qualcode.review.tokens import WORD
+
+    words: list[str] = []
+    starts: list[int] = []
+    text = transcript.text  # type: ignore[attr-defined]
+    for seg in transcript.segments("turn"):  # type: ignore[attr-defined]
+        if seg.is_respondent == interviewer:
+            continue
+        if words and words[-1]:
+            words.append("")
+            starts.append(seg.start)
+        found = list(WORD.finditer(text, seg.start, seg.end))
+        words.extend(map(re.Match.group, found))
+        starts.extend(map(re.Match.start, found))
+    return words, starts
+
+
+@pytest.mark.parametrize("interviewer", [False, True])
+def test_index_reads_each_turn_as_the_word_regex_does(
+    sample_corpus: qualcode.Corpus, interviewer: bool
+) -> None:
+    from qualcode.review.index import _speech
+
+    for t in sample_corpus.transcripts:
+        words, starts, ends = _speech(t, interviewer)
+        assert (words, starts.tolist()) == _speech_by_regex(t, interviewer), t.file
+        assert [t.text[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)] == words
+
+
+def test_index_reads_a_turn_that_cuts_a_word_as_the_regex_sees_the_turn() -> None:
+    from dataclasses import dataclass
+
+    from qualcode.review.index import _speech
+
+    @dataclass
+    class Turn:
+        start: int
+        end: int
+        is_respondent: bool = True
+
+    @dataclass
+    class Record:
+        text: str
+        turns: list[Turn]
+
+        def segments(self, unit: str) -> list[Turn]:
+            return self.turns
+
+    text = "samenwerking was goed, 1.000 euro per jaar; multi-stakeholder"
+    cut = Record(text, [Turn(0, 9), Turn(9, 30, False), Turn(30, 52), Turn(52, len(text))])
+    words, starts, _ = _speech(cut, False)
+    # the turns cut "samenwerking", "euro" and "stakeholder": each turn keeps its own pieces
+    assert words == ["samenwerk", "", "uro", "per", "jaar", "multi-st", "", "akeholder"]
+    assert (words, starts.tolist()) == _speech_by_regex(cut, False)

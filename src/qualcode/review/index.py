@@ -26,6 +26,8 @@ from qualcode.review.tokens import WORD, norm_word
 __all__ = ["Candidate", "SpeechDoc", "SpeechIndex"]
 
 #: Direct speech in a prose record: a passage in double quotation marks, within a paragraph.
+#: Text split into separators and words (odd places): offsets follow from the lengths.
+_SPLIT = re.compile(f"({WORD.pattern})")
 _DIRECT = re.compile(r"[“„\"«][^“”\"„«»\n]{2,}[”\"»]")
 _SHIFT = 24  # bits for a place inside one transcript
 _PLACE = (1 << _SHIFT) - 1
@@ -73,63 +75,45 @@ class SpeechIndex:
         self.docs: list[SpeechDoc] = []
         self.common = common
         self._by_org: dict[str, list[int]] | None = None
-        keys: list[np.ndarray] = []
-        places: list[np.ndarray] = []
-        table: dict[str, int] = {"": BREAK}  # raw word -> id ("" stands for a turn break)
         if interviewer:  # only records with interviewer turns hold any
             transcripts = [t for t in transcripts if not all(u.is_respondent for u in t.turns)]
-        for d, transcript in enumerate(transcripts):
-            words, starts, ends = self._words(transcript, interviewer)
-            for raw in dict.fromkeys(words):  # ids in order of first use
-                if raw not in table:
-                    table[raw] = self.vocab.setdefault(norm_word(raw), len(self.vocab))
-            arr = np.fromiter(map(table.__getitem__, words), dtype=np.int64, count=len(words))
+        transcripts = list(transcripts)
+        speech = [_speech(t, interviewer) for t in transcripts]
+        # word ids for all transcripts at once: each raw form normalised once, in order of first use
+        words = [w for doc_words, _, _ in speech for w in doc_words]
+        table: dict[str, int] = {"": BREAK}  # raw word -> id ("" stands for a turn break)
+        for raw in dict.fromkeys(words):
+            if raw not in table:
+                table[raw] = self.vocab.setdefault(norm_word(raw), len(self.vocab))
+        ids_all = np.fromiter(map(table.__getitem__, words), dtype=np.int64, count=len(words))
+        sizes = np.array([len(doc_words) for doc_words, _, _ in speech], dtype=np.int64)
+        bounds = np.cumsum(sizes)
+        for d, (transcript, (_, starts, ends)) in enumerate(zip(transcripts, speech, strict=True)):
             self.docs.append(
-                SpeechDoc(
-                    transcript,
-                    arr,
-                    np.fromiter(starts, dtype=np.int64, count=len(starts)),
-                    np.fromiter(ends, dtype=np.int64, count=len(ends)),
-                )
+                SpeechDoc(transcript, ids_all[bounds[d] - sizes[d] : bounds[d]], starts, ends)
             )
-            keys.append(arr)
-            places.append((d << _SHIFT) | np.arange(len(arr), dtype=np.int64))
+        # a word's place: its transcript (high bits) and its place in that transcript
+        places_all = (np.repeat(np.arange(len(sizes), dtype=np.int64), sizes) << _SHIFT) | (
+            np.arange(len(ids_all), dtype=np.int64) - np.repeat(bounds - sizes, sizes)
+        )
         self._width = max(len(self.vocab), 1)
-        ids_all = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
-        places_all = np.concatenate(places) if places else np.zeros(0, dtype=np.int64)
         same_doc = (places_all[1:] >> _SHIFT) == (places_all[:-1] >> _SHIFT)
         ok = same_doc & (ids_all[:-1] >= 0) & (ids_all[1:] >= 0)
         pair_keys = ids_all[:-1][ok] * self._width + ids_all[1:][ok]
         order = np.argsort(pair_keys, kind="stable")
         self._pair_keys = pair_keys[order]
         self._pair_places = places_all[:-1][ok][order]
-        word_ok = ids_all >= 0
-        order = np.argsort(ids_all[word_ok], kind="stable")
-        self._word_keys = ids_all[word_ok][order]
-        self._word_places = places_all[word_ok][order]
+        self._ids_all, self._places_all = ids_all, places_all
+        self._size = int(np.count_nonzero(ids_all >= 0))
+        self._words_sorted: tuple[np.ndarray, np.ndarray] | None = None
 
-    @staticmethod
-    def _words(transcript: Transcript, interviewer: bool) -> tuple[list[str], list[int], list[int]]:
-        """The raw words of one transcript's (respondent or interviewer) speech, starts and ends.
-
-        A turn break is the word ``""`` where the next turn starts.
-        """
-        words: list[str] = []
-        starts: list[int] = []
-        ends: list[int] = []
-        text = transcript.text
-        for seg in transcript.segments("turn"):
-            if seg.is_respondent == interviewer:
-                continue
-            if words and words[-1]:
-                words.append("")
-                starts.append(seg.start)
-                ends.append(seg.start)
-            found = list(WORD.finditer(text, seg.start, seg.end))
-            words.extend(map(re.Match.group, found))
-            starts.extend(map(re.Match.start, found))
-            ends.extend(map(re.Match.end, found))
-        return words, starts, ends
+    def _word_index(self) -> tuple[np.ndarray, np.ndarray]:
+        """Single words, sorted, and their places: made when first asked for (rarely needed)."""
+        if self._words_sorted is None:
+            word_ok = self._ids_all >= 0
+            order = np.argsort(self._ids_all[word_ok], kind="stable")
+            self._words_sorted = (self._ids_all[word_ok][order], self._places_all[word_ok][order])
+        return self._words_sorted
 
     def quoted_spans(self, doc: int) -> tuple[tuple[int, int], ...] | None:
         """Spans of direct speech in a prose record (``docs[doc]``), or None for other records.
@@ -151,7 +135,7 @@ class SpeechIndex:
     @property
     def size(self) -> int:
         """Number of words indexed."""
-        return len(self._word_keys)
+        return self._size
 
     def known(self, word: str) -> bool:
         """Whether *word* (normalised) occurs in respondent speech."""
@@ -210,7 +194,7 @@ class SpeechIndex:
         if not len(places):
             rare = np.argsort([self._count(int(a)) for a in q])[:3]
             keys = np.where(q[rare] >= 0, q[rare], -1)
-            places, idx = self._lookup(keys, self._word_keys, self._word_places)
+            places, idx = self._lookup(keys, *self._word_index())
             which = rare[idx] if len(idx) else idx
         if not len(places):
             return []
@@ -248,8 +232,9 @@ class SpeechIndex:
     def _count(self, word: int) -> int:
         if word < 0:
             return 1 << 30
-        lo = np.searchsorted(self._word_keys, word, side="left")
-        hi = np.searchsorted(self._word_keys, word, side="right")
+        keys, _ = self._word_index()
+        lo = np.searchsorted(keys, word, side="left")
+        hi = np.searchsorted(keys, word, side="right")
         return int(hi - lo) or 1 << 30
 
     def docs_of(self, organisation: str) -> list[int]:
@@ -260,6 +245,51 @@ class SpeechIndex:
                 by_org.setdefault(doc.transcript.organisation, []).append(d)
             self._by_org = by_org
         return list(self._by_org.get(organisation, ()))
+
+
+def _speech(transcript: Transcript, interviewer: bool) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The raw words of one transcript's respondent (or interviewer) speech, starts and ends.
+
+    A turn break is the word ``""`` where the next turn starts. The text is
+    split into words once; each turn takes the words inside it (a word across
+    a turn's edge, which a speaker label never makes, is read inside the turn).
+    """
+    text = transcript.text
+    turns = [
+        (s.start, s.end) for s in transcript.segments("turn") if s.is_respondent != interviewer
+    ]
+    if not turns:
+        return [], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    parts = _SPLIT.split(text)
+    all_words = parts[1::2]
+    edges = np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)))
+    all_starts, all_ends = edges[0:-1:2], edges[1::2]
+    firsts = np.searchsorted(all_starts, [a for a, _ in turns], side="left").tolist()
+    stops = np.searchsorted(all_ends, [b for _, b in turns], side="right").tolist()
+    words: list[str] = []
+    starts: list[np.ndarray] = []
+    ends: list[np.ndarray] = []
+    said = False  # whether the last thing taken was a word (a break goes before the next turn)
+    for (a, b), first, stop in zip(turns, firsts, stops, strict=True):
+        if said:
+            words.append("")
+            starts.append(np.array([a], dtype=np.int64))
+            ends.append(starts[-1])
+            said = False
+        straddles = (first and all_ends[first - 1] > a) or (
+            stop < len(all_starts) and all_starts[stop] < b
+        )
+        if straddles:  # tokenised on its own, as the regex sees the turn alone
+            found = list(WORD.finditer(text, a, b))
+            words.extend(map(re.Match.group, found))
+            starts.append(np.fromiter(map(re.Match.start, found), dtype=np.int64, count=len(found)))
+            ends.append(np.fromiter(map(re.Match.end, found), dtype=np.int64, count=len(found)))
+        else:
+            words.extend(all_words[first:stop])
+            starts.append(all_starts[first:stop])
+            ends.append(all_ends[first:stop])
+        said = said or bool(len(starts[-1]))
+    return words, np.concatenate(starts), np.concatenate(ends)
 
 
 def _clusters(
