@@ -299,3 +299,27 @@ def test_table_cells_on_separate_lines_follow_the_first_rows_order() -> None:
     assert attribution(trailing) == [("respondent", "G4", "after"), ("respondent", "COA", "after")]
     leading = f"Tabel 4\norganisatie\n\ncitaat\n\nG4\n\n{quotes[0]}\n\nCOA\n\n{quotes[1]}\n\nSlot."
     assert [a[1] for a in attribution(leading)] == ["G4", "COA"]
+
+
+def test_names_are_found_as_one_alternation_of_every_name_finds_them() -> None:
+    """The tree-shaped pattern finds what the plain alternation (longest name first) finds."""
+    import random
+    import re
+
+    from qualcode.review.names import _key
+
+    keys = sorted(NAMES._orgs, key=len, reverse=True)
+    body = "|".join(r"[\s\-‐‑–]+".join(map(re.escape, k.split(" "))) for k in keys)
+    plain = re.compile(
+        rf"(?<![\w\-])(?:(?:de|het|een|'t|’t)\s+)?(?P<name>{body})(?:[-‐‑]\w+|['’]s)?(?!\w)",
+        re.IGNORECASE,
+    )
+    rng = random.Random(5)
+    pieces = [*keys, *(k.upper() for k in keys), "de", "het", "-", " ", "  ", "s", "'s", "van", "x"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) + rng.choice(["", " ", "-", ", "]) for _ in range(6))
+        expected = [
+            (m.start(), m.end(), NAMES._orgs.get(_key(m.group("name"))))
+            for m in plain.finditer(text)
+        ]
+        assert [(m.start, m.end, m.organisation) for m in NAMES.find(text)] == expected, text

@@ -32,6 +32,54 @@ def _key(name: str) -> str:
     return _SEP.sub(" ", name).casefold().replace("’", "'")
 
 
+_SEP_PATTERN = r"[\s\-‐‑–]+"
+
+
+def _trie(keys: Iterable[str]) -> str:
+    """One pattern for all *keys* (words separated by single spaces): the longest that fits wins.
+
+    The keys share their beginnings (``ministerie van …``), so they are laid
+    out as a tree of characters, a separator between words, and each node tries
+    its longer continuations before it ends: the regex engine then looks at each
+    character once, where an alternation of every key would try them all at
+    each word of the text. A lookahead for the first characters rejects most
+    places at once.
+    """
+    tree: dict[str, dict] = {}
+    for key in keys:
+        node = tree
+        for token in [t for word in _spaced(key) for t in word]:
+            node = node.setdefault(token, {})
+        node[""] = {}  # a key ends here
+
+    def pattern(node: dict) -> tuple[str, int]:
+        """The pattern of the keys below *node*, and how many tokens its longest takes."""
+        branches = sorted(
+            (
+                (_SEP_PATTERN if t == " " else re.escape(t)) + sub,
+                depth + 1,
+            )
+            for t, child in node.items()
+            if t
+            for sub, depth in [pattern(child)]
+        )
+        branches.sort(key=lambda b: -b[1])  # longer continuations first (ties: stable order)
+        if not branches:
+            return "", 0
+        texts = [b for b, _ in branches]
+        body = texts[0] if len(texts) == 1 else "(?:" + "|".join(texts) + ")"
+        return (f"(?:{body})?" if "" in node else body), branches[0][1]
+
+    firsts = "".join(re.escape(t) for t in sorted(tree) if t != " ")
+    return f"(?=[{firsts}])" + pattern(tree)[0]
+
+
+def _spaced(key: str) -> list[list[str]]:
+    """The tokens of *key*: its characters, with one separator token between words."""
+    words = key.split(" ")
+    return [[*w, " "] if i < len(words) - 1 else list(w) for i, w in enumerate(words)]
+
+
 @dataclass(frozen=True)
 class Mention:
     """An organisation named in a text: ``text[start:end]``, resolved to *organisation*.
@@ -60,15 +108,13 @@ class OrganisationNames:
             else:
                 self._orgs.setdefault(key, org)
         self.organisations: tuple[str, ...] = tuple(dict.fromkeys(o for _, o in names))
-        alternatives = sorted(self._orgs, key=len, reverse=True)
-        body = "|".join(r"[\s\-‐‑–]+".join(map(re.escape, k.split(" "))) for k in alternatives)
         self._pattern = (
             re.compile(
-                rf"(?<![\w\-])(?:(?:de|het|een|'t|’t)\s+)?(?P<name>{body})"
+                rf"(?<![\w\-])(?:(?:de|het|een|'t|’t)\s+)?(?P<name>{_trie(self._orgs)})"
                 r"(?:[-‐‑]\w+|['’]s)?(?!\w)",
                 re.IGNORECASE,
             )
-            if alternatives
+            if self._orgs
             else None
         )
 
