@@ -34,6 +34,7 @@ from statistics import median
 
 __all__ = ["Line", "clean_paragraph", "undo_layout"]
 
+_DIGITS = re.compile(r"\d+")
 _CHARS = str.maketrans(
     {
         "ﬀ": "ff",
@@ -56,6 +57,8 @@ _CHARS = str.maketrans(
         "\ufeff": None,
     }
 )
+#: Any character that ``_CHARS`` changes (most lines hold none: translating them is slow).
+_ODD_CHARS = re.compile("[" + "".join(map(chr, _CHARS)) + "]")
 #: Footnote markers inside running text: ``[^2]``, superscript digits after a
 #: letter or punctuation, and a digit glued to a word's final punctuation or
 #: closing quotation mark (``gemaakt.1``, ``toe.”2``); never at a line's start.
@@ -96,7 +99,9 @@ def _pages(lines: Sequence[str]) -> list[list[Line]]:
             if piece or k == len(pieces) - 1:
                 page = len(pages) if has_pages else 0
                 at = len(pages[-1]) + 1 if has_pages else 0
-                pages[-1].append(Line(number, piece.translate(_CHARS), page, at))
+                if _ODD_CHARS.search(piece):
+                    piece = piece.translate(_CHARS)
+                pages[-1].append(Line(number, piece, page, at))
     return pages
 
 
@@ -110,7 +115,7 @@ def _gutter(lines: Sequence[Line]) -> int | None:
     counts: dict[int, int] = {}
     for line in lines:
         text = line.text.rstrip()
-        if not text.strip():
+        if "   " not in text or not text.strip():
             continue
         for m in _GAP.finditer(text):
             if m.start() == 0 or not text[: m.start()].strip():
@@ -140,7 +145,7 @@ def _split_columns(page: list[Line], edges: set[str]) -> list[Line]:
 
     def fits(x: Line) -> bool:
         text = x.text
-        if " ".join(re.sub(r"\d+", "#", text).split()) in edges:
+        if " ".join(_DIGITS.sub("#", text).split()) in edges:
             return False
         return len(text) <= column or not text[column - 1 : column + 2].strip()
 
@@ -334,8 +339,8 @@ def _edge_lines(pages: Sequence[Sequence[Line]]) -> set[str]:
     """Lines (digits masked, spaces collapsed) at the top or foot of two pages or more."""
     seen: dict[str, int] = {}
     for page in pages:
-        filled = [" ".join(re.sub(r"\d+", "#", x.text).split()) for x in page if x.text.strip()]
-        for key in set(filled[:3] + filled[-3:]):
+        filled = [x.text for x in page if x.text.strip()]
+        for key in {" ".join(_DIGITS.sub("#", x).split()) for x in filled[:3] + filled[-3:]}:
             seen[key] = seen.get(key, 0) + 1
     return {k for k, n in seen.items() if n >= 2}
 

@@ -28,6 +28,7 @@ __all__ = ["REPORT_SUFFIXES", "ReportText", "clean_lines", "read_report", "repor
 REPORT_SUFFIXES = (".txt", ".md", ".docx", ".odt", ".pdf")
 
 #: A line that is nothing but a page number: ``12``, ``- 12 -``, ``pagina 12``, ``12 van 40``.
+_DIGITS = re.compile(r"\d+")
 _PAGE_NUMBER = re.compile(
     r"(?:[-–—]\s*)?(?:(?:pagina|page|blz\.?|p\.)\s*)?\d{1,4}(?:\s*(?:van|of|/)\s*\d{1,4})?"
     r"(?:\s*[-–—])?",
@@ -91,7 +92,7 @@ def _is_titled_page(line: str) -> bool:
 
 
 def _mask(line: str) -> str:
-    return re.sub(r"\d+", "#", line.replace("\f", "").strip())
+    return _DIGITS.sub("#", line.replace("\f", "").strip())
 
 
 def _repeated_furniture(lines: Sequence[str], pages: bool) -> set[str]:
@@ -111,8 +112,8 @@ def _repeated_furniture(lines: Sequence[str], pages: bool) -> set[str]:
                 head, _, tail = line.partition("\f")
                 if head.strip():
                     page.append(head)
-                filled = [_mask(x) for x in page if x.strip() and len(x.strip()) <= 110]
-                edges.update(set(filled[:3] + filled[-3:]))
+                filled = [x for x in page if x.strip() and len(x.strip()) <= 110]
+                edges.update({_mask(x) for x in filled[:3] + filled[-3:]})
                 page = [tail] if tail.strip() else []
             else:
                 page.append(line)
@@ -135,10 +136,13 @@ def _furniture(lines: Sequence[str]) -> list[bool]:
     out = []
     for line in lines:
         stripped = line.replace("\f", "").strip()
-        masked = _mask(stripped)
         out.append(
             bool(stripped)
-            and (_is_page_number(stripped) or _is_titled_page(stripped) or masked in repeated)
+            and (
+                _is_page_number(stripped)
+                or _is_titled_page(stripped)
+                or (bool(repeated) and _mask(stripped) in repeated)
+            )
         )
     return out
 
