@@ -13,7 +13,6 @@ aligned word by word. Pairs so common that they say nothing (more than
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -316,18 +315,21 @@ def _clusters(
     ends = np.searchsorted(key, key + width, side="right")
     quoted = which.tolist()
     votes = [0] * len(quoted)
-    counts: defaultdict[int, int] = defaultdict(int)  # quote place -> hits in the window
+    counts: dict[int, int] = {}  # quote place -> hits in the window
+    get = counts.get
     j = 0
     for i, stop in enumerate(ends.tolist()):
-        while j < stop:
-            counts[quoted[j]] += 1
-            j += 1
+        if j < stop:
+            for w in quoted[j:stop]:
+                counts[w] = get(w, 0) + 1
+            j = stop
         votes[i] = len(counts)
-        left = counts[quoted[i]] - 1
+        w = quoted[i]
+        left = counts[w] - 1
         if left:
-            counts[quoted[i]] = left
+            counts[w] = left
         else:
-            del counts[quoted[i]]
+            del counts[w]
     order = np.lexsort((np.arange(len(votes)), -np.array(votes, dtype=np.int64), doc))
     # the run's first and last hits bound its diagonals
     los = (diagonal - (slack + spread)).tolist()
@@ -337,12 +339,16 @@ def _clusters(
     taken: dict[int, list[tuple[int, int]]] = {}
     for i in order.tolist():
         d = docs[i]
-        held = taken.setdefault(d, [])
-        if len(held) >= per_doc:
+        held = taken.get(d)
+        if held is None:
+            held = taken[d] = []
+        elif len(held) >= per_doc:
             continue
         lo, hi = los[i], his[i]
-        if any(lo < b and a < hi for a, b in held):
-            continue
-        held.append((lo, hi))
-        found.append(Candidate(d, max(0, lo), min(sizes[d], hi), votes[i]))
+        for a, b in held:
+            if lo < b and a < hi:
+                break  # overlaps a run taken before
+        else:
+            held.append((lo, hi))
+            found.append(Candidate(d, max(0, lo), min(sizes[d], hi), votes[i]))
     return found
