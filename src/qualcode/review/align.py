@@ -86,16 +86,18 @@ def align(
     rows = np.empty((m + 1, n + 1), dtype=np.int64)
     pre: dict[int, np.ndarray] = {}
     rows[0] = 0
+    # the cost of taking transcript word j for quote word i, for all of them at once
+    mismatches = np.where(words[None, :] == np.asarray(quote, dtype=np.int64)[:, None], 0, step)
     for i in range(1, m + 1):
-        prev = rows[i - 1]
-        mismatch = np.where(words == quote[i - 1], 0, step)
+        prev, row = rows[i - 1], rows[i]
         best = prev + 1
-        best[1:] = np.minimum(best[1:], prev[:-1] + mismatch)
-        row = np.minimum.accumulate(best - cols) + cols
+        np.minimum(best[1:], prev[:-1] + mismatches[i - 1], out=best[1:])
+        best -= cols
+        np.minimum.accumulate(best, out=row)
+        row += cols
         if i in skip_after:
             pre[i] = row.copy()
-            row = _skip(row, skip_after[i])
-        rows[i] = row
+            rows[i] = _skip(row, skip_after[i])
     last_row = rows[m]
     end = int(n - np.argmin(last_row[::-1]))  # rightmost best end
     return _trace(rows, pre, skip_after, quote, words, end)

@@ -26,7 +26,7 @@ from qualcode.review.attribute import Attribution
 from qualcode.review.extract import DraftQuote
 from qualcode.review.index import Candidate, SpeechIndex
 from qualcode.review.model import PROBLEMS, Match, QuoteResult
-from qualcode.review.tokens import tokenize
+from qualcode.review.tokens import WORD, norm_word
 
 __all__ = ["DEFAULT_THRESHOLD", "ELISION_SKIP", "verify_quote", "verify_quotes"]
 
@@ -62,15 +62,15 @@ def _prepare(quote: DraftQuote, index: SpeechIndex) -> _Prepared:
         if part.kind != "said":
             pending.append((part.kind, part.text))
             continue
-        toks = tokenize(part.text)
+        said = WORD.findall(part.text)
         if pending and written:
             skip = sum(ELISION_SKIP if k == "elision" else INSERTION_SKIP for k, _ in pending)
             kind = "elision" if any(k == "elision" for k, _ in pending) else "insertion"
             gaps.append((len(written), skip))
             labels.append((kind, " ".join(t for _, t in pending)))
         pending = []
-        written.extend(part.text[t.start : t.end] for t in toks)
-        norms.extend(t.norm for t in toks)
+        written.extend(said)
+        norms.extend(map(norm_word, said))
     return _Prepared(tuple(written), tuple(index.encode(norms)), tuple(gaps), tuple(labels))
 
 
