@@ -104,16 +104,21 @@ def test_export_and_import_qdpx(runner: CliRunner, tmp_path: Path) -> None:
     ]
 
 
-def test_import_qdpx_records_the_file_whatever_the_working_folder(
-    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _small_qdpx(runner: CliRunner, tmp_path: Path, out: Path) -> Path:
+    """The small project (two transcripts, the small codebook) exported as *out*."""
     book = tmp_path / "klein.yaml"
     book.write_text(CODEBOOK_YAML, encoding="utf-8")
     db = tmp_path / "studie.db"
     Project.create(db, transcripts=write_folder(tmp_path / "t"), codebook=book).close()
-    out = tmp_path / "uitwisseling" / "studie.qdpx"
-    out.parent.mkdir()
+    out.parent.mkdir(exist_ok=True)
     assert runner.invoke(main, ["export", "qdpx", str(db), str(out)]).exit_code == 0
+    return out
+
+
+def test_import_qdpx_records_the_file_whatever_the_working_folder(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = _small_qdpx(runner, tmp_path, tmp_path / "uitwisseling" / "studie.qdpx")
     (tmp_path / "elders").mkdir()
     for cwd, given, copy in (
         (tmp_path / "elders", "../uitwisseling/studie.qdpx", "../a.db"),
@@ -131,12 +136,7 @@ def test_import_qdpx_records_the_file_whatever_the_working_folder(
 
 def test_a_project_imported_before_still_opens(runner: CliRunner, tmp_path: Path) -> None:
     """Projects imported before kept the .qdpx name joined to the working folder of then."""
-    book = tmp_path / "klein.yaml"
-    book.write_text(CODEBOOK_YAML, encoding="utf-8")
-    db = tmp_path / "studie.db"
-    Project.create(db, transcripts=write_folder(tmp_path / "t"), codebook=book).close()
-    out = tmp_path / "studie.qdpx"
-    assert runner.invoke(main, ["export", "qdpx", str(db), str(out)]).exit_code == 0
+    out = _small_qdpx(runner, tmp_path, tmp_path / "studie.qdpx")
     copy = tmp_path / "kopie.db"
     assert runner.invoke(main, ["import", "qdpx", str(out), str(copy)]).exit_code == 0
     old = "/home/iemand/ergens/studie.qdpx"
