@@ -141,6 +141,8 @@ class LearnedModel:
         classes: tuple[str, ...],
         valences: tuple[str, ...],
         key: str,
+        *,
+        by_column: Floats | None = None,
     ) -> None:
         self.codebook = codebook
         self.settings = settings
@@ -151,7 +153,13 @@ class LearnedModel:
         self.key = key
         width = sum(len(intercept) for _, intercept, _ in heads.values())
         self._per_word: Floats = np.zeros((0, width))
-        self._by_column: Floats | None = None
+        # feature columns x the classes of every head: the same weights as the heads'
+        # coef, laid out as coding reads them (given by a loader that built them so)
+        self._by_column = by_column
+        # per head, its weights of the rule features (classes x rule columns), contiguous
+        self._rule_coef = {
+            name: np.ascontiguousarray(coef[:, DIMENSIONS:]) for name, (coef, _, _) in heads.items()
+        }
         self._forms: npt.NDArray[np.object_] = np.empty(0, dtype=object)
         sizes = [len(intercept) for _, intercept, _ in heads.values()]
         self._offsets = dict(zip(heads, np.cumsum([0, *sizes[:-1]]).tolist(), strict=True))
@@ -183,9 +191,9 @@ class LearnedModel:
         """``DIMENSIONS`` x the classes of every head: weights by feature column (rows
         contiguous, so that a column's classes are read at once)."""
         if self._by_column is None:
-            joined = np.vstack([coef[:, :DIMENSIONS] for coef, _, _ in self.heads.values()])
+            joined = np.vstack([coef for coef, _, _ in self.heads.values()])
             self._by_column = np.ascontiguousarray(joined.T)
-        return self._by_column
+        return self._by_column[:DIMENSIONS]
 
     def logits(self, seg: Segments, rules: Floats) -> dict[str, Floats]:
         """Per head, segments x classes: the calibrated class scores of the segments *seg*.
@@ -203,10 +211,10 @@ class LearnedModel:
         out /= seg.scale[:, None]
         features = _rule_features(rules, self.settings.features)
         result = {}
-        for head, (coef, intercept, temperature) in self.heads.items():
+        for head, (_, intercept, temperature) in self.heads.items():
             start = self._offsets[head]
             part = out[:, start : start + len(intercept)]
-            part += features @ coef[:, DIMENSIONS:].T + intercept
+            part += features @ self._rule_coef[head].T + intercept
             result[head] = part / temperature
         return result
 

@@ -85,20 +85,28 @@ def load_model(key: str, codebook: Codebook, settings: ModelSettings) -> Learned
             keys = ("forms", "stems", "indptr", "indices", "data")
             words.preload({k: f[f"words_{k}"] for k in keys})
             valences = tuple(f["valences"].tolist())
+            names = ("variables", "valence") if valences else ("variables",)
+            parts = [f[f"{name}_coef"] for name in names]
+            # the weights laid out by feature column, as coding reads them; each head's
+            # coef (classes x columns) is a view of its columns
+            width = DIMENSIONS + len(codebook.top_level())
+            by_column = np.zeros((width, sum(part.shape[0] for part in parts)))
             heads = {}
-            for name in ("variables", "valence") if valences else ("variables",):
-                part = f[f"{name}_coef"]
-                width = DIMENSIONS + len(codebook.top_level())
-                coef = np.zeros((part.shape[0], width))
-                coef[:, f[f"{name}_columns"]] = part
+            start = 0
+            for name, part in zip(names, parts, strict=True):
+                end = start + part.shape[0]
+                by_column[f[f"{name}_columns"], start:end] = part.T
                 heads[name] = (
-                    coef,
+                    by_column[:, start:end].T,
                     f[f"{name}_intercept"].astype(np.float64),
                     float(f[f"{name}_temperature"]),
                 )
+                start = end
             classes = tuple(f["classes"].tolist())
     except (OSError, KeyError, ValueError):
         return None
     from qualcode.coding.learned import LearnedModel
 
-    return LearnedModel(codebook, settings, words, heads, classes, valences, key)
+    return LearnedModel(
+        codebook, settings, words, heads, classes, valences, key, by_column=by_column
+    )
