@@ -152,8 +152,10 @@ class WordFeatures:
         self.forms: list[str] = []  # per row: the lower-case form
         self.index: dict[str, int] = {}  # form -> row
         self._aligned: dict[int, tuple[list[str], Ints]] = {}
+        # the vectors of the first rows as one CSR matrix (preloaded, or gathered by
+        # matrix()); _rows holds the rows after them, as lists, until they are gathered
+        self._done: sp.csr_matrix = self._csr([])
         self._rows: list[tuple[list[int], list[float]]] = []
-        self._matrix: sp.csr_matrix | None = None
         self._stem_hash = np.zeros(0, dtype=np.uint64)
         self._is_word = np.zeros(0, dtype=bool)
         self._content = np.zeros(0, dtype=bool)
@@ -187,7 +189,6 @@ class WordFeatures:
         """The per-row arrays for the rows from *start* on."""
         if len(self.stems) <= start:
             return
-        self._matrix = None
         new = self.stems[start:]
         hashes = np.array([zlib.crc32(s.encode()) for s in new], dtype=np.uint64)
         self._stem_hash = np.concatenate([self._stem_hash, hashes])
@@ -215,9 +216,17 @@ class WordFeatures:
         """Take the word forms of :meth:`table` (of features with the same weights and idf)."""
         start = len(self.stems)
         indptr, indices, data = table["indptr"], table["indices"], table["data"]
-        for k, (form, stem) in enumerate(
-            zip(table["forms"].tolist(), table["stems"].tolist(), strict=True)
-        ):
+        forms, stems = table["forms"].tolist(), table["stems"].tolist()
+        if not self._rows and not self.index.keys() & set(forms):
+            # all new, nothing pending: the table's rows are taken whole, as arrays
+            self.index.update(zip(forms, range(start, start + len(forms)), strict=True))
+            self.forms.extend(forms)
+            self.stems.extend(stems)
+            block = sp.csr_matrix((data, indices, indptr), shape=(len(forms), DIMENSIONS))
+            self._done = sp.vstack([self._done, block], format="csr")
+            self._extend_arrays(start)
+            return
+        for k, (form, stem) in enumerate(zip(forms, stems, strict=True)):
             if form in self.index:
                 continue
             self.index[form] = len(self.stems)
@@ -265,11 +274,13 @@ class WordFeatures:
 
     def matrix(self, start: int = 0) -> sp.csr_matrix:
         """Rows ``start..`` x ``DIMENSIONS``: the word forms' vectors."""
-        if start:
-            return self._csr(self._rows[start:])
-        if self._matrix is None:
-            self._matrix = self._csr(self._rows)
-        return self._matrix
+        done = self._done.shape[0]
+        if start >= done:
+            return self._csr(self._rows[start - done :])
+        if self._rows:
+            self._done = sp.vstack([self._done, self._csr(self._rows)], format="csr")
+            self._rows = []
+        return self._done[start:] if start else self._done
 
     @staticmethod
     def _csr(rows: list[tuple[list[int], list[float]]]) -> sp.csr_matrix:
