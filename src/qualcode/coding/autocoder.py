@@ -80,8 +80,12 @@ T = TypeVar("T")
 Bools = npt.NDArray[np.bool_]
 Ints = npt.NDArray[np.intp]
 Floats = npt.NDArray[np.float64]
-#: Characters of transcript text sent to a worker process at once.
-_CHUNK_CHARS = 200_000
+#: Characters of transcript text coded at once (sent to a worker process at once): each
+#: batch has a fixed cost of a few hundred array operations, worth spreading thin.
+_CHUNK_CHARS = 400_000
+#: ... except the first chunk of a pool, which the calling process codes before the
+#: workers start (see ``_pooled``): smaller, so that they start sooner.
+_FIRST_CHUNK_CHARS = 100_000
 
 
 # -- one process ------------------------------------------------------------------------
@@ -295,16 +299,20 @@ def _in_worker(work: Callable[..., _Coded], jobs: Any) -> _Coded:
     return work(_WORKER, jobs)
 
 
-def _batches(items: Iterable[T], size: Callable[[T], int]) -> Iterator[list[T]]:
-    """*items* in lists of about ``_CHUNK_CHARS`` characters (by *size*), in order."""
+def _batches(
+    items: Iterable[T], size: Callable[[T], int], *, first: int | None = None
+) -> Iterator[list[T]]:
+    """*items* in lists of about ``_CHUNK_CHARS`` characters (by *size*), in order; the
+    first list of about *first* characters if given (at most ``_CHUNK_CHARS``)."""
     batch: list[T] = []
     total = 0
+    limit = _CHUNK_CHARS if first is None else min(first, _CHUNK_CHARS)
     for item in items:
         batch.append(item)
         total += size(item)
-        if total >= _CHUNK_CHARS:
+        if total >= limit:
             yield batch
-            batch, total = [], 0
+            batch, total, limit = [], 0, _CHUNK_CHARS
     if batch:
         yield batch
 
@@ -330,12 +338,13 @@ def _pooled(
 
     Jobs go to the pool in chunks of about ``_CHUNK_CHARS`` (fewer, larger messages); at
     most ``2 * workers`` chunks are in flight, so a stream is never held whole. The first
-    chunk is coded here before the pool starts, so that forked workers inherit warm
-    caches (spaCy's lexemes, the word forms already resolved) instead of each filling
-    its own. Workers send back arrays (:class:`_Coded`); the records are made here.
+    chunk (``_FIRST_CHUNK_CHARS``) is coded here before the pool starts, so that forked
+    workers inherit warm caches (spaCy's lexemes, the word forms already resolved)
+    instead of each filling its own. Workers send back arrays (:class:`_Coded`); the
+    records are made here.
     """
     global _WORKER
-    chunks = _batches(items, lambda item: item[3])
+    chunks = _batches(items, lambda item: item[3], first=_FIRST_CHUNK_CHARS)
     first = next(chunks, None)
     if first is None:
         return
