@@ -159,6 +159,7 @@ class Lexicon:
         self._indptr: list[int] = [0]
         self._indices: list[int] = []
         self._csr: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None = None
+        self._text_array: npt.NDArray[np.object_] = np.empty(0, dtype=object)
 
     def __len__(self) -> int:
         return len(self._atoms)
@@ -217,6 +218,14 @@ class Lexicon:
             self._index.add(new, np.arange(first, len(self.texts), dtype=np.intp))
             ids[unknown] = self._index.find(hashes[unknown])
         return ids
+
+    def text_array(self) -> npt.NDArray[np.object_]:
+        """``texts`` as an array of Python strings (gathered by word ids at C speed)."""
+        if len(self._text_array) < len(self.texts):
+            more = np.empty(len(self.texts) - len(self._text_array), dtype=object)
+            more[:] = self.texts[len(self._text_array) :]
+            self._text_array = np.concatenate([self._text_array, more])
+        return self._text_array
 
     def pairs(
         self, ids: npt.NDArray[np.intp], keep: npt.NDArray[np.bool_] | None = None

@@ -135,6 +135,7 @@ class Matcher:
         # per rule: a phrase's width (0 for near), and the pattern as evidence shows it
         self._widths = [len(r.items[0]) if r.pattern.kind == "phrase" else 0 for r in rules]
         self._sources = [f'~"{r.pattern.source}"' for r in rules]
+        self._source_array = _objects(self._sources)
         self._width_of = _ints(self._widths)
         # rules come in code order: where each code's rules start (codes with rules only)
         code_rules: list[list[int]] = [[] for _ in self.codes]
@@ -426,18 +427,14 @@ class TextScan:
         runs = np.lexsort((-score, run_key))  # stable: equal scores stay in rule order
         run_rule, run_key, starts, sizes = run_rule[runs], run_key[runs], starts[runs], sizes[runs]
         words = self._words(chosen, rule, place)
-        sources = matcher._sources
         parts = np.empty(len(runs), dtype=object)
         once = sizes == 1
-        parts[once] = _objects(
-            [
-                words[a] + sources[r]
-                for a, r in zip(starts[once].tolist(), run_rule[once].tolist(), strict=True)
-            ]
-        )
+        # one match: its words and the pattern (object arrays: the strings joined in C)
+        parts[once] = words[starts[once]] + matcher._source_array[run_rule[once]]
+        listed_words = words.tolist()
         parts[~once] = _objects(
             [
-                self._part(r, words[a : a + size])
+                self._part(r, listed_words[a : a + size])
                 for r, a, size in zip(
                     run_rule[~once].tolist(),
                     starts[~once].tolist(),
@@ -460,26 +457,30 @@ class TextScan:
         explained: list[str] = out.tolist()
         return explained
 
-    def _words(self, chosen: Ints, rule: Ints, place: Ints) -> list[str]:
+    def _words(self, chosen: Ints, rule: Ints, place: Ints) -> npt.NDArray[np.object_]:
         """The matched words of each match: a word, a phrase, or a near's words joined by '…'."""
         texts = self.matcher.lexicon.texts
-        words = [texts[w] for w in self.ids[place].tolist()]
+        words = self.matcher.lexicon.text_array()[self.ids[place]]
         width = self.matcher._width_of[rule]
         wide = np.flatnonzero(width > 1)
         if len(wide):
             most = int(width[wide].max())
             at = np.minimum(place[wide, None] + np.arange(most), self._n - 1)
-            for m, size, row in zip(
-                wide.tolist(), width[wide].tolist(), self.ids[at].tolist(), strict=True
-            ):
-                words[m] = " ".join([texts[w] for w in row[:size]])
+            words[wide] = _objects(
+                [
+                    " ".join([texts[w] for w in row[:size]])
+                    for size, row in zip(width[wide].tolist(), self.ids[at].tolist(), strict=True)
+                ]
+            )
         near = np.flatnonzero(width == 0)
         if len(near):
             spans = np.sort(self._spans[chosen[near] - self._first_near], axis=1)
-            for m, row, span in zip(
-                near.tolist(), self.ids[spans].tolist(), spans.tolist(), strict=True
-            ):
-                words[m] = "…".join([texts[w] for w, at in zip(row, span, strict=True) if at >= 0])
+            words[near] = _objects(
+                [
+                    "…".join([texts[w] for w, at in zip(row, span, strict=True) if at >= 0])
+                    for row, span in zip(self.ids[spans].tolist(), spans.tolist(), strict=True)
+                ]
+            )
         return words
 
     def _part(self, r: int, words: list[str]) -> str:
