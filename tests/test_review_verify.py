@@ -645,3 +645,18 @@ def test_index_reads_a_turn_that_cuts_a_word_as_the_regex_sees_the_turn() -> Non
     # the turns cut "samenwerking", "euro" and "stakeholder": each turn keeps its own pieces
     assert words == ["samenwerk", "", "uro", "per", "jaar", "multi-st", "", "akeholder"]
     assert (words, starts.tolist()) == _speech_by_regex(cut, False)
+
+
+def test_index_pairs_sort_the_same_packed_or_not(
+    sample_corpus: qualcode.Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import numpy as np
+
+    from qualcode.review import index
+
+    packed = index.SpeechIndex(sample_corpus.transcripts)
+    monkeypatch.setattr(index, "_PACKED_LIMIT", 0)  # as for a huge corpus: an argsort
+    plain = index.SpeechIndex(sample_corpus.transcripts)
+    assert np.array_equal(packed._pair_keys, plain._pair_keys)
+    assert np.array_equal(packed._pair_places, plain._pair_places)
+    assert len(packed._pair_keys) > 10_000

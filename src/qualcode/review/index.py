@@ -31,6 +31,8 @@ _DIRECT = re.compile(r"[“„\"«][^“”\"„«»\n]{2,}[”\"»]")
 _SHIFT = 24  # bits for a place inside one transcript
 _PLACE = (1 << _SHIFT) - 1
 _SPAN = 1 << 40  # transcript * _SPAN + diagonal: one sort key for both
+#: Largest number a (word pair, place) key may be packed into (beyond: sorted as pairs).
+_PACKED_LIMIT = 1 << 62
 
 
 @dataclass(frozen=True)
@@ -99,9 +101,16 @@ class SpeechIndex:
         same_doc = (places_all[1:] >> _SHIFT) == (places_all[:-1] >> _SHIFT)
         ok = same_doc & (ids_all[:-1] >= 0) & (ids_all[1:] >= 0)
         pair_keys = ids_all[:-1][ok] * self._width + ids_all[1:][ok]
-        order = np.argsort(pair_keys, kind="stable")
-        self._pair_keys = pair_keys[order]
-        self._pair_places = places_all[:-1][ok][order]
+        at = np.flatnonzero(ok)  # where each pair starts, in all the words
+        total = max(len(ids_all), 1)
+        if self._width**2 * total < _PACKED_LIMIT:
+            # pairs sorted by key, then place: one plain sort of (key, place) packed in one number
+            packed = np.sort(pair_keys * total + at)
+            self._pair_keys, at = np.divmod(packed, total)
+        else:
+            order = np.argsort(pair_keys, kind="stable")
+            self._pair_keys, at = pair_keys[order], at[order]
+        self._pair_places = places_all[at]
         self._ids_all, self._places_all = ids_all, places_all
         self._size = int(np.count_nonzero(ids_all >= 0))
         self._words_sorted: tuple[np.ndarray, np.ndarray] | None = None
