@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,21 @@ def test_workers_and_one_process_give_the_same_verdicts(
     alone = check_quotes(report, sample_corpus)
     assert len(forked) == len(alone) > parallel.MIN_PARALLEL
     assert forked.results == alone.results
+
+
+def _fail(message: str) -> None:
+    raise ValueError(message)
+
+
+def test_a_forked_child_sends_back_its_result_or_its_error() -> None:
+    import time
+
+    if not parallel._context():
+        pytest.skip("no second core or no fork here")
+    assert parallel.Forked(sorted, [3, 1, 2]).get() == [1, 2, 3]
+    with pytest.raises(ValueError, match="kapot"):
+        parallel.Forked(_fail, "kapot").get()
+    sleeper = parallel.Forked(time.sleep, 60)
+    sleeper.cancel()  # stopped and reaped, not left behind
+    with pytest.raises(ChildProcessError):
+        os.waitpid(sleeper._pid, os.WNOHANG)
