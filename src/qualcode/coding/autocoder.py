@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from qualcode.coding.learned import LearnedModel
+    from qualcode.coding.matcher import TextScan
     from qualcode.corpus import Corpus
 
 __all__ = [
@@ -92,6 +93,8 @@ _FIRST_CHUNK_CHARS = 100_000
 
 # A text to code and the (start, end) spans of its respondent segments.
 _Job = tuple[str, Sequence[tuple[int, int]]]
+# Jobs tokenised and matched: how many, the spans of each, the scan (see _Coder.scan).
+_Scanned = tuple[int, list[list[tuple[int, int]]], "TextScan"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -224,9 +227,22 @@ class _Coder:
 
     def code(self, jobs: Sequence[_Job]) -> _Coded:
         """The codings of each ``(text, respondent spans)`` of *jobs*, all matched at once."""
+        return self.finish(self.scan(jobs))
+
+    def scan(self, jobs: Sequence[_Job]) -> _Scanned:
+        """The first step of :meth:`code`: *jobs* tokenised and matched. Every word form
+        met is resolved here (spaCy's lexemes, the patterns' atoms, the model's word
+        features), so that a process forked after it inherits them."""
         spans = [list(job_spans) for _, job_spans in jobs]
         docs = self.tokenizer.pipe([text for text, _ in jobs])
         scan = self.matcher.scan_texts(list(zip(docs, spans, strict=True)))
+        if self.model is not None:
+            self.model.cover(self.matcher.lexicon.texts)
+        return len(jobs), spans, scan
+
+    def finish(self, scanned: _Scanned) -> _Coded:
+        """The second step of :meth:`code`: the codes of a scan chosen, ranked, explained."""
+        n_jobs, spans, scan = scanned
         if self.model is None:
             ranked = rank_by_rules(scan, self.groups, self.selection)
         else:
@@ -234,9 +250,9 @@ class _Coder:
         keep = ranked.keep
         segments, codes = np.nonzero(keep)
         bounds = np.array([span for job in spans for span in job], dtype=np.intp).reshape(-1, 2)
-        job_of = np.repeat(np.arange(len(jobs)), [len(job) for job in spans])
+        job_of = np.repeat(np.arange(n_jobs), [len(job) for job in spans])
         return _Coded(
-            counts=np.bincount(job_of[segments], minlength=len(jobs)),
+            counts=np.bincount(job_of[segments], minlength=n_jobs),
             starts=bounds[segments, 0],
             ends=bounds[segments, 1],
             codes=codes,
@@ -284,19 +300,19 @@ def _init_worker(codebook: Codebook, selection: Selection, model: LearnedModel |
     gc.freeze()
 
 
-def _work_spans(coder: _Coder, jobs: Sequence[_Job]) -> _Coded:
-    return coder.code(jobs)
+def _span_jobs(jobs: Sequence[_Job]) -> Sequence[_Job]:
+    return jobs
 
 
-def _work_texts(coder: _Coder, texts: Sequence[str], unit: Unit) -> _Coded:
+def _text_jobs(texts: Sequence[str], unit: Unit) -> list[_Job]:
     from qualcode.corpus import transcript_from_text
 
-    return coder.code([(t, respondent_spans(transcript_from_text(t), unit)) for t in texts])
+    return [(t, respondent_spans(transcript_from_text(t), unit)) for t in texts]
 
 
-def _in_worker(work: Callable[..., _Coded], jobs: Any) -> _Coded:
+def _in_worker(prepare: Callable[[Any], Sequence[_Job]], items: Any) -> _Coded:
     assert _WORKER is not None, "worker not initialised"
-    return work(_WORKER, jobs)
+    return _WORKER.code(prepare(items))
 
 
 def _batches(
@@ -328,7 +344,7 @@ def resolve_model(codebook: Codebook, model: LearnedModel | bool) -> LearnedMode
 
 def _pooled(
     items: Iterable[tuple[K, str, Any, int]],
-    work: Callable[..., _Coded],
+    prepare: Callable[[Any], Sequence[_Job]],
     codebook: Codebook,
     selection: Selection,
     model: LearnedModel | None,
@@ -338,10 +354,11 @@ def _pooled(
 
     Jobs go to the pool in chunks of about ``_CHUNK_CHARS`` (fewer, larger messages); at
     most ``2 * workers`` chunks are in flight, so a stream is never held whole. The first
-    chunk (``_FIRST_CHUNK_CHARS``) is coded here before the pool starts, so that forked
+    chunk (``_FIRST_CHUNK_CHARS``) is scanned here before the pool starts, so that forked
     workers inherit warm caches (spaCy's lexemes, the word forms already resolved)
-    instead of each filling its own. Workers send back arrays (:class:`_Coded`); the
-    records are made here.
+    instead of each filling its own; it is ranked here while the workers start. *prepare*
+    turns a chunk's jobs into ``(text, spans)`` pairs (in the worker). Workers send back
+    arrays (:class:`_Coded`); the records are made here.
     """
     global _WORKER
     chunks = _batches(items, lambda item: item[3], first=_FIRST_CHUNK_CHARS)
@@ -357,16 +374,22 @@ def _pooled(
         files = [file for _, file, _, _ in chunk]
         return zip([key for key, _, _, _ in chunk], coded.codings(files, codes), strict=True)
 
-    yield from results(first, work(local, [job for _, _, job, _ in first]))
+    scanned = local.scan(prepare([job for _, _, job, _ in first]))
     pending: deque[tuple[list[tuple[K, str, Any, int]], Future[_Coded]]] = deque()
     _WORKER = local
     try:
         with ProcessPoolExecutor(
             max_workers=workers, initializer=_init_worker, initargs=(codebook, selection, model)
         ) as pool:
+            # the workers fork at the first submit; the first chunk is finished meanwhile
+            second = next(chunks, None)
+            if second is not None:
+                jobs = [job for _, _, job, _ in second]
+                pending.append((second, pool.submit(_in_worker, prepare, jobs)))
+            yield from results(first, local.finish(scanned))
             for chunk in chunks:
                 jobs = [job for _, _, job, _ in chunk]
-                pending.append((chunk, pool.submit(_in_worker, work, jobs)))
+                pending.append((chunk, pool.submit(_in_worker, prepare, jobs)))
                 while len(pending) >= 2 * workers:
                     done, future = pending.popleft()
                     yield from results(done, future.result())
@@ -404,7 +427,7 @@ def iter_autocode(
             yield from zip(batch, coder.code_transcripts(batch, unit), strict=True)
         return
     items = ((t, t.file, (t.text, respondent_spans(t, unit)), len(t.text)) for t in transcripts)
-    yield from _pooled(items, _work_spans, codebook, selection, learned, workers)
+    yield from _pooled(items, _span_jobs, codebook, selection, learned, workers)
 
 
 def iter_autocode_texts(
@@ -429,12 +452,12 @@ def iter_autocode_texts(
         coder = coder_for(codebook, selection, learned)
         for batch in _batches(texts, lambda pair: len(pair[1])):
             files = [file for file, _ in batch]
-            coded = _work_texts(coder, [text for _, text in batch], unit)
+            coded = coder.code(_text_jobs([text for _, text in batch], unit))
             yield from zip(files, coded.codings(files, coder.matcher.codes), strict=True)
         return
     items = ((file, file, text, len(text)) for file, text in texts)
-    work = partial(_work_texts, unit=unit)
-    yield from _pooled(items, work, codebook, selection, learned, workers)
+    prepare = partial(_text_jobs, unit=unit)
+    yield from _pooled(items, prepare, codebook, selection, learned, workers)
 
 
 def autocode(

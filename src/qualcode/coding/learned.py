@@ -175,6 +175,12 @@ class LearnedModel:
 
     # -- scoring ---------------------------------------------------------------------
 
+    def cover(self, texts: list[str]) -> None:
+        """Extend the per-word tables to every form of *texts* (a lexicon's, by word id)."""
+        self.words.rows(texts)
+        self._word_table()
+        self._form_array()
+
     def word_scores(self, head: str) -> Floats:
         """Rows x classes: each word form's summed feature weights in *head*."""
         start = self._offsets[head]
