@@ -262,20 +262,23 @@ class LearnedModel:
         for _ in range(top):
             if not len(row):
                 break
-            starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]])
+            change = row[1:] != row[:-1]
+            starts = np.flatnonzero(np.concatenate(([True], change)))
+            run = np.zeros(len(row), dtype=np.intp)  # each entry's run (row) number
+            np.cumsum(change, out=run[1:])
             best = np.maximum.reduceat(weight, starts)
-            run = np.cumsum(np.r_[False, row[1:] != row[:-1]])
             at = np.minimum.reduceat(np.where(weight == best[run], position, len(row)), starts)
             picked_row.append(row[at])
             picked_word.append(word[at])
             rest = word != word[at][run]  # the word is taken: all its tokens in the row
             row, word, weight = row[rest], word[rest], weight[rest]
-            position = np.arange(len(row))
-        # the words joined by ", " with whole-array string operations (no loop per row)
+            position = position[: len(row)]
+        # the words joined by ", " with whole-array string operations (no loop per row); a
+        # row picked in a round was picked in every round before it
         forms = self._form_array()
         out = np.full(len(rows), "", dtype=object)
-        for r, w in zip(picked_row, picked_word, strict=True):
-            out[r] = np.where(out[r] == "", forms[w], out[r] + ", " + forms[w])
+        for k, (r, w) in enumerate(zip(picked_row, picked_word, strict=True)):
+            out[r] = forms[w] if k == 0 else out[r] + (", " + forms[w])
         said: list[str] = out[back.reshape(-1)].tolist()
         return said
 

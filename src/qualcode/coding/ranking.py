@@ -139,8 +139,10 @@ def rank_with_model(
         said = np.empty(len(model_rows), dtype=object)
         said[:] = model.explain(segments, segs[model_rows], classes[group[model_rows]], head=head)
         model_rows, said = model_rows[said != ""], said[said != ""]
-        before = evidence[model_rows]
-        evidence[model_rows] = np.where(before == "", "model: " + said, before + "; model: " + said)
+        alone = evidence[model_rows] == ""
+        evidence[model_rows[alone]] = "model: " + said[alone]
+        joined = model_rows[~alone]
+        evidence[joined] = evidence[joined] + ("; model: " + said[~alone])
     # kept only as the segment's best variable: a first guess, not a coding
     guess = variable[group] & (probs[segs, group] < selection.min_confidence)
     return Ranked(keep, confidence, ranks[segs, group], evidence.tolist(), guess)
