@@ -333,6 +333,20 @@ def _batches(
         yield batch
 
 
+def _split_last(chunks: Iterator[list[T]], parts: int) -> Iterator[list[T]]:
+    """*chunks*, reading one ahead, with the last one cut into up to *parts* pieces: so
+    that at the end of a stream every worker has a share, not one the whole last chunk."""
+    held: list[T] | None = None
+    for chunk in chunks:
+        if held is not None:
+            yield held
+        held = chunk
+    if held is not None:
+        size = -(-len(held) // parts)
+        for start in range(0, len(held), size):
+            yield held[start : start + size]
+
+
 def resolve_model(codebook: Codebook, model: LearnedModel | bool) -> LearnedModel | None:
     """The learned model to use: *model* itself, the shipped one (True) or none (False)."""
     if model is True:
@@ -382,6 +396,7 @@ def _pooled(
             max_workers=workers, initializer=_init_worker, initargs=(codebook, selection, model)
         ) as pool:
             # the workers fork at the first submit; the first chunk is finished meanwhile
+            chunks = _split_last(chunks, workers)
             second = next(chunks, None)
             if second is not None:
                 jobs = [job for _, _, job, _ in second]
