@@ -196,15 +196,96 @@ def _fail(message: str) -> None:
     raise ValueError(message)
 
 
-def test_a_forked_child_sends_back_its_result_or_its_error() -> None:
-    import time
+class _Strict(Exception):
+    def __init__(self, path: str, why: str) -> None:  # pickles, but not back: args has one item
+        super().__init__(f"{path}: {why}")
 
+
+def _strict() -> None:
+    raise _Strict("a.pdf", "kapot")
+
+
+@pytest.fixture
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The pids of the children forked during the test."""
     if not parallel._context():
         pytest.skip("no second core or no fork here")
+    pids: list[int] = []
+    fork = os.fork
+
+    def recorded() -> int:
+        pid = fork()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", recorded)
+    return pids
+
+
+def _reaped(pids: list[int]) -> bool:
+    """Whether every child of *pids* has ended and been waited for (none left behind)."""
+    for pid in pids:
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            continue
+        return False
+    return bool(pids)
+
+
+def test_a_forked_child_sends_back_its_result_or_its_error(forks: list[int]) -> None:
+    import threading
+    import time
+
     assert parallel.Forked(sorted, [3, 1, 2]).get() == [1, 2, 3]
-    with pytest.raises(ValueError, match="kapot"):
+    with pytest.raises(ValueError, match="kapot") as info:
         parallel.Forked(_fail, "kapot").get()
+    assert "in a forked worker" in "".join(info.value.__notes__)  # the child's traceback
+    assert "_fail" in "".join(info.value.__notes__)
+    with pytest.raises(RuntimeError, match="a forked worker's error _Strict"):
+        parallel.Forked(_strict).get()
+    with pytest.raises(RuntimeError, match="a forked worker's result"):
+        parallel.Forked(threading.Lock).get()  # a lock cannot be pickled
+    with pytest.raises(RuntimeError, match="ended without a result"):
+        parallel.Forked(os._exit, 3).get()
     sleeper = parallel.Forked(time.sleep, 60)
-    sleeper.cancel()  # stopped and reaped, not left behind
-    with pytest.raises(ChildProcessError):
-        os.waitpid(sleeper._pid, os.WNOHANG)
+    sleeper.cancel()  # stopped and reaped at once, not left behind
+    with pytest.raises(RuntimeError, match="already asked for"):
+        sleeper.get()
+    assert _reaped(forks)
+
+
+def test_an_interrupted_wait_leaves_no_child_behind(forks: list[int]) -> None:
+    import signal
+    import time
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    old = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        sleeper = parallel.Forked(time.sleep, 60)
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        with pytest.raises(KeyboardInterrupt):
+            sleeper.get()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+    assert _reaped(forks)
+
+
+def test_a_check_that_fails_while_the_pdf_is_read_stops_the_readers(
+    monkeypatch: pytest.MonkeyPatch, sample_corpus: Corpus, forks: list[int]
+) -> None:
+    import qualcode.review as review
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise MemoryError("no room for the index")
+
+    monkeypatch.setattr(review, "SpeechIndex", broken)
+    with pytest.raises(MemoryError):
+        check_quotes(
+            Path(__file__).parent / "data" / "review" / "writer" / "draft_report.pdf", sample_corpus
+        )
+    assert _reaped(forks)

@@ -85,9 +85,10 @@ def check_quotes(
         )
     path = Path(report_path)
     pdf = None
-    if index is None and path.suffix.lower() == ".pdf" and path.is_file() and path.stat().st_size:
-        pdf = PdfText(path)  # read in a child process while the index is built
     try:
+        pdf_file = path.suffix.lower() == ".pdf" and path.is_file() and path.stat().st_size
+        if index is None and pdf_file:
+            pdf = PdfText(path)  # read in child processes while the index is built
         if index is None:
             index = SpeechIndex(corpus.transcripts)
         known_index = index

@@ -15,10 +15,13 @@ which is a tenth of a whole check.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import pickle
 import signal
+import threading
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -51,61 +54,94 @@ class Forked(Generic[T]):
     """``fn(*args)`` run in a forked child; :meth:`get` waits for its result.
 
     The child inherits everything the parent holds (nothing is copied to it)
-    and sends back the pickled result, or the exception it raised, which
-    :meth:`get` raises. A child that dies without an answer raises
-    ``RuntimeError``.
+    and sends back the pickled result, or the exception it raised (with the
+    child's traceback as a note), which :meth:`get` raises. A child that dies
+    without an answer, or whose answer cannot be read back, raises
+    ``RuntimeError``. However :meth:`get` ends (also by Ctrl-C), the child is
+    gone afterwards; :meth:`cancel` stops one whose result is not wanted.
     """
 
     def __init__(self, fn: Callable[..., T], *args: Any) -> None:
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: compute, send, leave without running the parent's exit code
-            status = 0
+        with _FORKING:  # no other thread's fork inherits this pipe's write end
+            read, write = os.pipe()
             try:
-                # the collector leaves the inherited objects alone: touching them would copy
-                # the memory pages this process shares with the parent
-                gc.freeze()
+                pid = os.fork()
+            except BaseException:
                 os.close(read)
-                try:
-                    answer: tuple[bool, Any] = (True, fn(*args))
-                except BaseException as exc:  # noqa: BLE001  (sent to the parent as it is)
-                    answer = (False, exc)
-                try:
-                    data = pickle.dumps(answer, pickle.HIGHEST_PROTOCOL)
-                except Exception as exc:  # noqa: BLE001
-                    data = pickle.dumps((False, RuntimeError(f"unpicklable result: {exc}")))
-                with os.fdopen(write, "wb") as pipe:
-                    pipe.write(data)
-            except BaseException:  # noqa: BLE001
-                status = 1
-            finally:
-                os._exit(status)
-        os.close(write)
+                os.close(write)
+                raise
+            if pid == 0:  # the child: compute, send, leave without running the parent's exit code
+                os._exit(_child(fn, args, read, write))
+            os.close(write)
         self._pid, self._read = pid, read
-        self._done = False
+        self._taken = False  # get() was called
+        self._reaped = False  # the child is waited for, the pipe closed
 
     def get(self) -> T:
         """The child's result (raises what the child raised)."""
-        if self._done:
-            raise RuntimeError("the result of a forked worker was already taken")
-        self._done = True
-        with os.fdopen(self._read, "rb") as pipe:
-            data = pipe.read()
-        os.waitpid(self._pid, 0)
+        if self._taken:
+            raise RuntimeError("the result of this forked worker was already asked for")
+        self._taken = True
+        pipe = os.fdopen(self._read, "rb")
+        self._read = -1  # the file object owns (and closes) the descriptor now
+        try:
+            with pipe:
+                data = pipe.read()
+            with contextlib.suppress(ChildProcessError):  # SIGCHLD ignored: reaped already
+                os.waitpid(self._pid, 0)
+            self._reaped = True
+        finally:
+            self.cancel()  # interrupted while waiting: the child must not outlive this call
         if not data:
             raise RuntimeError("a forked worker ended without a result")
-        ok, value = pickle.loads(data)
+        try:
+            ok, value = pickle.loads(data)
+        except Exception as exc:  # e.g. an exception type that cannot be rebuilt from its args
+            raise RuntimeError(f"a forked worker's answer could not be read: {exc}") from None
         if not ok:
             raise value
         return value  # type: ignore[no-any-return]
 
     def cancel(self) -> None:
-        """Stop the child if its result was not taken (the caller gave up on it)."""
-        if not self._done:
-            self._done = True
+        """Stop and reap the child unless that is done (the caller gave up on its result)."""
+        if self._reaped:
+            return
+        self._reaped = self._taken = True
+        with contextlib.suppress(ProcessLookupError):
             os.kill(self._pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
             os.waitpid(self._pid, 0)
+        if self._read >= 0:
             os.close(self._read)
+            self._read = -1
+
+
+_FORKING = threading.Lock()
+
+
+def _child(fn: Callable[..., Any], args: tuple[Any, ...], read: int, write: int) -> int:
+    """The forked child's work: ``fn(*args)`` pickled into *write*; the exit status."""
+    try:
+        # the collector leaves the inherited objects alone: touching them would copy
+        # the memory pages this process shares with the parent
+        gc.freeze()
+        os.close(read)
+        try:
+            answer: tuple[bool, Any] = (True, fn(*args))
+        except BaseException as exc:  # noqa: BLE001  (sent to the parent, raised there)
+            exc.add_note("in a forked worker:\n" + "".join(traceback.format_exc()))
+            answer = (False, exc)
+        try:
+            data = pickle.dumps(answer, pickle.HIGHEST_PROTOCOL)
+            pickle.loads(data)  # what the parent cannot read back is sent as text
+        except Exception as exc:  # noqa: BLE001
+            what = "result" if answer[0] else f"error {answer[1]!r}"
+            data = pickle.dumps((False, RuntimeError(f"a forked worker's {what}: {exc}")))
+        with os.fdopen(write, "wb") as pipe:
+            pipe.write(data)
+        return 0
+    except BaseException:  # noqa: BLE001  (the parent sees no result and says so)
+        return 1
 
 
 #: Size from which a PDF is read by two child processes, each taking every other page.
@@ -136,7 +172,12 @@ class PdfText:
             step = 2 if path.stat().st_size >= SPLIT_PDF_BYTES else 1
             if step > 1:
                 import pypdf  # noqa: F401  (imported once here, not in each child: 0.1 s)
-            self._children = [Forked(_pdf_pages, str(path), k, step) for k in range(step)]
+            try:
+                for k in range(step):
+                    self._children.append(Forked(_pdf_pages, str(path), k, step))
+            except BaseException:
+                self.cancel()  # a child started before the failure is not left behind
+                raise
 
     def get(self) -> str:
         """The text (pages separated by form feeds); raises ``ReviewError`` as the reader does."""
@@ -218,8 +259,15 @@ def verify_all(
                     yield from range(*bounds)
                 first = theirs[0][0]
                 results.extend(
-                    QuoteResult(quotes[first + k], attributions[first + k], *verdict)
-                    for k, verdict in enumerate(child.get())
+                    QuoteResult(
+                        quotes[first + k],
+                        attributions[first + k],
+                        status=status,
+                        matches=matches,
+                        closest=closest,
+                        source=source,
+                    )
+                    for k, (status, matches, closest, source) in enumerate(child.get())
                 )
             finally:
                 child.cancel()
