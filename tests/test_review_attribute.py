@@ -323,3 +323,16 @@ def test_names_are_found_as_one_alternation_of_every_name_finds_them() -> None:
             for m in plain.finditer(text)
         ]
         assert [(m.start, m.end, m.organisation) for m in NAMES.find(text)] == expected, text
+
+
+def test_stray_dashes_are_no_names_and_a_long_alias_is_found() -> None:
+    long = "stichting " + "lange" * 150  # 750 characters: one bad cell in a respondents table
+    names = OrganisationNames(
+        [("VNG", "VNG"), ("-", "VNG"), ("–VNG Realisatie-", "VNG Realisatie"), (long, "Lang")]
+    )
+    found = names.find(f"De VNG zegt - niets; VNG-Realisatie wel, en de {long.upper()} ook.")
+    assert [(m.written, m.organisation) for m in found] == [
+        ("De VNG", "VNG"),
+        ("VNG-Realisatie", "VNG Realisatie"),
+        (f"de {long.upper()}", "Lang"),
+    ]

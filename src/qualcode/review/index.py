@@ -24,9 +24,10 @@ from qualcode.review.tokens import WORD, norm_word
 
 __all__ = ["Candidate", "SpeechDoc", "SpeechIndex"]
 
-#: Direct speech in a prose record: a passage in double quotation marks, within a paragraph.
-#: Text split into separators and words (odd places): offsets follow from the lengths.
+#: Text split into separators and words: the words are at the odd indices of the split, and
+#: each one's offsets follow from the lengths of the pieces before it.
 _SPLIT = re.compile(f"({WORD.pattern})")
+#: Direct speech in a prose record: a passage in double quotation marks, within a paragraph.
 _DIRECT = re.compile(r"[“„\"«][^“”\"„«»\n]{2,}[”\"»]")
 _SHIFT = 24  # bits for a place inside one transcript
 _PLACE = (1 << _SHIFT) - 1
@@ -214,7 +215,7 @@ class SpeechIndex:
         top = np.argsort(-votes, kind="stable")[:docs]
         floor = max(1, int(votes[top[0]]) // 3)
         wanted = {int(d) for d in top if votes[d] >= floor}
-        wanted |= {d for d in force if d < len(votes) and votes[d] > 0}
+        wanted |= {d for d in force if 0 <= d < len(votes) and votes[d] > 0}
         chosen = np.zeros(len(votes), dtype=bool)
         chosen[list(wanted)] = True
         keep = chosen[doc]
@@ -351,7 +352,7 @@ def _clusters(
         held = taken.get(d)
         if held is None:
             held = taken[d] = []
-        elif len(held) >= per_doc:
+        if len(held) >= per_doc:
             continue
         lo, hi = los[i], his[i]
         for a, b in held:

@@ -58,7 +58,7 @@ _CHARS = str.maketrans(
     }
 )
 #: Any character that ``_CHARS`` changes (most lines hold none: translating them is slow).
-_ODD_CHARS = re.compile("[" + "".join(map(chr, _CHARS)) + "]")
+_ODD_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in _CHARS) + "]")
 #: Footnote markers inside running text: ``[^2]``, superscript digits after a
 #: letter or punctuation, and a digit glued to a word's final punctuation or
 #: closing quotation mark (``gemaakt.1``, ``toe.”2``); never at a line's start.

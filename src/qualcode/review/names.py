@@ -29,7 +29,7 @@ _SEP = re.compile(r"[\s\-‐‑–]+")
 
 def _key(name: str) -> str:
     name = _ARTICLE.sub("", name.strip())
-    return _SEP.sub(" ", name).casefold().replace("’", "'")
+    return _SEP.sub(" ", name).strip().casefold().replace("’", "'")
 
 
 _SEP_PATTERN = r"[\s\-‐‑–]+"
@@ -52,26 +52,30 @@ def _trie(keys: Iterable[str]) -> str:
             node = node.setdefault(token, {})
         node[""] = {}  # a key ends here
 
-    def pattern(node: dict) -> tuple[str, int]:
-        """The pattern of the keys below *node*, and how many tokens its longest takes."""
+    # each node's pattern and the tokens its longest key takes, children before parents
+    # (a loop, not recursion: an alias may be hundreds of characters long)
+    done: dict[int, tuple[str, int]] = {}
+    stack: list[tuple[dict, bool]] = [(tree, False)]
+    while stack:
+        node, ready = stack.pop()
+        if not ready:
+            stack.append((node, True))
+            stack.extend((child, False) for t, child in node.items() if t)
+            continue
         branches = sorted(
-            (
-                (_SEP_PATTERN if t == " " else re.escape(t)) + sub,
-                depth + 1,
-            )
-            for t, child in node.items()
+            ((_SEP_PATTERN if t == " " else re.escape(t)) + done[id(c)][0], done[id(c)][1] + 1)
+            for t, c in node.items()
             if t
-            for sub, depth in [pattern(child)]
         )
         branches.sort(key=lambda b: -b[1])  # longer continuations first (ties: stable order)
-        if not branches:
-            return "", 0
         texts = [b for b, _ in branches]
         body = texts[0] if len(texts) == 1 else "(?:" + "|".join(texts) + ")"
-        return (f"(?:{body})?" if "" in node else body), branches[0][1]
-
+        if not texts:
+            done[id(node)] = ("", 0)
+        else:
+            done[id(node)] = ((f"(?:{body})?" if "" in node else body), branches[0][1])
     firsts = "".join(re.escape(t) for t in sorted(tree) if t != " ")
-    return f"(?=[{firsts}])" + pattern(tree)[0]
+    return (f"(?=[{firsts}])" if firsts else "") + done[id(tree)][0]
 
 
 def _spaced(key: str) -> list[list[str]]:

@@ -27,8 +27,9 @@ __all__ = ["REPORT_SUFFIXES", "ReportText", "clean_lines", "read_report", "repor
 
 REPORT_SUFFIXES = (".txt", ".md", ".docx", ".odt", ".pdf")
 
-#: A line that is nothing but a page number: ``12``, ``- 12 -``, ``pagina 12``, ``12 van 40``.
+#: Digits, masked as ``#`` when page-edge lines are compared.
 _DIGITS = re.compile(r"\d+")
+#: A line that is nothing but a page number: ``12``, ``- 12 -``, ``pagina 12``, ``12 van 40``.
 _PAGE_NUMBER = re.compile(
     r"(?:[-–—]\s*)?(?:(?:pagina|page|blz\.?|p\.)\s*)?\d{1,4}(?:\s*(?:van|of|/)\s*\d{1,4})?"
     r"(?:\s*[-–—])?",
