@@ -133,7 +133,8 @@ def _child(fn: Callable[..., Any], args: tuple[Any, ...], read: int, write: int)
             answer = (False, exc)
         try:
             data = pickle.dumps(answer, pickle.HIGHEST_PROTOCOL)
-            pickle.loads(data)  # what the parent cannot read back is sent as text
+            if not answer[0]:
+                pickle.loads(data)  # an error the parent could not rebuild is sent as text
         except Exception as exc:  # noqa: BLE001
             what = "result" if answer[0] else f"error {answer[1]!r}"
             data = pickle.dumps((False, RuntimeError(f"a forked worker's {what}: {exc}")))
