@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from refi_samples import NVIVO_WIN, QC, TAGUETTE, sample
-from store_fixtures import CODEBOOK_YAML, write_folder
+from store_fixtures import A_TEXT, CODEBOOK_YAML, write_folder
 
 from qualcode.cli import main
+from qualcode.coding import Coding
 from qualcode.store import Project
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -231,3 +232,30 @@ def test_help_has_an_example(runner: CliRunner, command: list[str]) -> None:
     result = runner.invoke(main, [*command, "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output and f"qualcode {' '.join(command)} " in result.output
+
+
+def test_export_qdpx_counts_the_codings_it_leaves_out(runner: CliRunner, tmp_path: Path) -> None:
+    book = tmp_path / "klein.yaml"
+    book.write_text(CODEBOOK_YAML, encoding="utf-8")
+    db = tmp_path / "studie.db"
+    budget = A_TEXT.index("Het budget")
+    end = A_TEXT.index("begeleiding.") + len("begeleiding.")
+    with Project.create(db, transcripts=write_folder(tmp_path / "t"), codebook=book) as project:
+        added = project.import_suggestions(
+            [
+                Coding("a.txt", budget, end, "FINANCIEN", score=2.5, evidence="budget"),
+                Coding("a.txt", budget, end, "PLANNING", score=1.5, evidence="tempo"),
+                Coding("b.txt", 42, 85, "FINANCIEN", score=1.0, evidence="geld"),
+            ]
+        )
+        first, second, _ = added.ids
+        project.accept(first, coder="anna")
+        project.reject(second, coder="anna")
+    out = tmp_path / "studie.qdpx"
+    result = runner.invoke(main, ["export", "qdpx", str(db), str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1:] == [
+        "not exported: 1 suggested, 1 rejected (a .qdpx holds the active codings only; accept "
+        "suggestions first to export them (qualcode review export/import))"
+    ]
+    assert "1 selections (1 codings)" in result.output  # the accepted one, as anna's coding

@@ -78,7 +78,8 @@ def export_qdpx(db: str, out: str) -> None:
 
     Transcripts become text sources, respondents cases with their attributes as
     variables, coders users, active codings selections, memos notes. GUIDs are the
-    same on every export of the same project.
+    same on every export of the same project. Suggested, rejected and orphaned
+    codings are not exported; a second line counts them.
 
     \b
     Example:
@@ -86,6 +87,14 @@ def export_qdpx(db: str, out: str) -> None:
     """
     done = export_project(db, out)
     click.echo(f"wrote {out}: {done.counts.describe()}")
+    if done.left_out:
+        counts = ", ".join(f"{n} {status}" for status, n in done.left_out)
+        hint = (
+            "; accept suggestions first to export them (qualcode review export/import)"
+            if any(status == "suggested" for status, _ in done.left_out)
+            else ""
+        )
+        click.echo(f"not exported: {counts} (a .qdpx holds the active codings only{hint})")
 
 
 def _report(done: Exchange, *, file: str, target: str, fmt: str) -> None:

@@ -44,6 +44,8 @@ class Exchange:
     language: str = ""
     origin: str = ""
     read: refi.Counts | None = None  # what the imported file holds (imports only)
+    #: codings not carried, by status (exports: a .qdpx holds the active codings only)
+    left_out: tuple[tuple[str, int], ...] = ()
 
 
 def origin() -> str:
@@ -127,8 +129,15 @@ def export_project(db: str | Path, out: str | Path) -> Exchange:
         record = project_record(project, origin=origin())
         own = project.codebook.source_text.encode("utf-8")
         language = project.codebook.language
+        statuses = project.info().codings
     write_qdpx(record, out, extra=[(CODEBOOK_MEMBER, own)], inputs=(db,))
-    return Exchange(counts=record.counts(), language=language)
+    # an accepted suggestion is exported as the active coding its acceptance made
+    left_out = tuple(
+        (status, statuses[status])
+        for status in ("suggested", "rejected", "orphaned")
+        if statuses.get(status)
+    )
+    return Exchange(counts=record.counts(), language=language, left_out=left_out)
 
 
 def _own_codebook(path: Path, limits: Limits | None) -> str | None:
