@@ -195,6 +195,24 @@ def test_workers_give_the_same_codings(book) -> None:
     assert one == two and len(one) == 12
 
 
+def test_a_pool_in_small_chunks_codes_the_sample_as_one_process_does(
+    sample_corpus, monkeypatch
+) -> None:
+    """The pool's first chunk (finished here), the middle ones and the last one (cut among
+    the workers), with the shipped model: the same codings as one process makes."""
+    from qualcode.codebook import load_codebook
+    from qualcode.coding import autocoder
+
+    codebook = load_codebook(Path(__file__).parents[1] / "codebook" / "msm.yaml")
+    texts = [(t.file, t.text) for t in sample_corpus.transcripts]
+    alone = list(autocoder.iter_autocode_texts(texts, codebook, workers=1))
+    monkeypatch.setattr(autocoder, "_FIRST_CHUNK_CHARS", 5_000)
+    monkeypatch.setattr(autocoder, "_CHUNK_CHARS", 12_000)
+    pooled = list(autocoder.iter_autocode_texts(texts, codebook, workers=3))
+    assert pooled == alone
+    assert sum(len(c) for _, c in alone) > 100
+
+
 @pytest.mark.parametrize("fillable", [True, False])
 def test_codings_are_plain_records(book, monkeypatch, fillable: bool) -> None:
     from dataclasses import asdict
@@ -347,10 +365,11 @@ def test_matcher_explains_one_doc(book) -> None:
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_streams_are_coded_in_order_without_reading_ahead(book, monkeypatch, workers) -> None:
+def test_streams_are_coded_in_order_reading_little_ahead(book, monkeypatch, workers) -> None:
     from qualcode.coding import autocoder
 
     monkeypatch.setattr(autocoder, "_CHUNK_CHARS", 10)  # one text per chunk
+    monkeypatch.setattr(autocoder, "_FIRST_CHUNK_CHARS", 10)
     pulled: list[int] = []
 
     def texts():
@@ -361,6 +380,8 @@ def test_streams_are_coded_in_order_without_reading_ahead(book, monkeypatch, wor
     stream = autocoder.iter_autocode_texts(texts(), book, workers=workers)
     first, codings = next(stream)
     assert first == "t0.txt" and [c.code for c in codings] == ["GELD"]
-    assert len(pulled) <= 2 * workers + 1  # a bounded window, not the whole stream
+    # the first results wait for the first text alone (one process) or for the second
+    # too (a pool: it is sent to a worker before the first is finished here)
+    assert len(pulled) == workers
     rest = [name for name, _ in stream]
     assert rest == [f"t{i}.txt" for i in range(1, 12)]

@@ -84,8 +84,9 @@ Floats = npt.NDArray[np.float64]
 #: Characters of transcript text coded at once (sent to a worker process at once): each
 #: batch has a fixed cost of a few hundred array operations, worth spreading thin.
 _CHUNK_CHARS = 400_000
-#: ... except the first chunk of a pool, which the calling process codes before the
-#: workers start (see ``_pooled``): smaller, so that they start sooner.
+#: ... except the first chunk of a pool, which the calling process tokenises and matches
+#: before the workers start, and ranks while they start (see ``_pooled``): smaller, so
+#: that they start sooner.
 _FIRST_CHUNK_CHARS = 100_000
 
 
@@ -367,7 +368,8 @@ def _pooled(
     """``(key, codings)`` for each ``(key, file, job, size)`` of *items*, in order, from a pool.
 
     Jobs go to the pool in chunks of about ``_CHUNK_CHARS`` (fewer, larger messages); at
-    most ``2 * workers`` chunks are in flight, so a stream is never held whole. The first
+    most ``2 * workers`` chunks are in flight and one more is read ahead (to cut the last
+    chunk among the workers), so a stream is never held whole. The first
     chunk (``_FIRST_CHUNK_CHARS``) is scanned here before the pool starts, so that forked
     workers inherit warm caches (spaCy's lexemes, the word forms already resolved)
     instead of each filling its own; it is ranked here while the workers start. *prepare*
@@ -395,14 +397,15 @@ def _pooled(
         with ProcessPoolExecutor(
             max_workers=workers, initializer=_init_worker, initargs=(codebook, selection, model)
         ) as pool:
-            # the workers fork at the first submit; the first chunk is finished meanwhile
-            chunks = _split_last(chunks, workers)
+            # the workers fork at the first submit; the first chunk is finished meanwhile.
+            # The second chunk goes as it comes (not held back by _split_last's look
+            # ahead), so the first results wait for no more input than it.
             second = next(chunks, None)
             if second is not None:
                 jobs = [job for _, _, job, _ in second]
                 pending.append((second, pool.submit(_in_worker, prepare, jobs)))
             yield from results(first, local.finish(scanned))
-            for chunk in chunks:
+            for chunk in _split_last(chunks, workers):
                 jobs = [job for _, _, job, _ in chunk]
                 pending.append((chunk, pool.submit(_in_worker, prepare, jobs)))
                 while len(pending) >= 2 * workers:
@@ -430,8 +433,8 @@ def iter_autocode(
     """Auto-code *transcripts* one by one, yielding each with its codings, in input order.
 
     *transcripts* may be a generator: with *workers* > 1 a process pool codes
-    chunks of transcripts at most ``2 * workers`` chunks ahead of the consumer, so
-    memory stays flat however long the stream.
+    chunks of transcripts at most ``2 * workers`` chunks (and one read) ahead of the
+    consumer, so memory stays flat however long the stream.
     """
     check_unit(unit)
     selection = selection or Selection()
