@@ -292,3 +292,22 @@ def test_shipped_model_places_everyday_wording(msm, text: str, variable: str) ->
 def test_everyday_valence_words(msm, text: str, hindered: bool) -> None:
     codes = {c.code for c in autocode_text(text, msm)}
     assert ("BELEMMEREND" in codes) is hindered
+
+
+@pytest.mark.parametrize("before", [[], ["tafel", "koffie"]])
+def test_a_preloaded_word_table_gives_the_vectors_computed_words_get(before: list[str]) -> None:
+    """Preloading a cached table into a fresh table takes it whole; into one that already
+    has words (some of them in the cache too), row by row: the same rows either way."""
+    cached = WordFeatures("nl", FeatureWeights())
+    cached.rows(["geld", "budget", "tafel", "gemeenten", "2020"])
+    loaded = WordFeatures("nl", FeatureWeights())
+    loaded.rows(list(before))
+    loaded.preload(cached.table())
+    computed = WordFeatures("nl", FeatureWeights())
+    computed.rows(list(before))
+    computed.rows(["geld", "budget", "tafel", "gemeenten", "2020"])
+    assert loaded.forms == computed.forms and loaded.stems == computed.stems
+    assert (loaded.matrix() != computed.matrix()).nnz == 0
+    rows = np.arange(len(computed))
+    assert np.array_equal(loaded.is_word(rows), computed.is_word(rows))
+    assert np.array_equal(loaded.is_content(rows), computed.is_content(rows))
