@@ -95,16 +95,6 @@ def _figure(ref: FigureRef) -> str:
     )
 
 
-def _group_count(group: QuoteGroup, s: Strings) -> str:
-    """``4 quotes from 5 coded segments; the 3 best scored shown ...``."""
-    count = s("quotes_count", n=group.total)
-    if group.marks:
-        count += " " + s("from_segments", n=group.segments)
-    if len(group.quotes) < group.total:
-        count += "; " + s("best_shown", shown=len(group.quotes))
-    return count
-
-
 def _tags(marks: QuoteMarks, s: Strings) -> str:
     tags = "".join(f'<span class="tag {kind}">{escape(name)}</span>' for name, kind in marks.tags)
     if marks.unreviewed:
@@ -115,7 +105,7 @@ def _tags(marks: QuoteMarks, s: Strings) -> str:
 def _quote_group(group: QuoteGroup, s: Strings) -> str:
     out = [
         f'<h3 class="group">{escape(group.label)} '
-        f'<span class="muted">({escape(_group_count(group, s))})</span></h3>\n'
+        f'<span class="muted">({escape(group.count_text(s))})</span></h3>\n'
     ]
     marks = group.marks or tuple(QuoteMarks() for _ in group.quotes)
     for q, mark in zip(group.quotes, marks, strict=True):

@@ -76,12 +76,7 @@ def _blockquote(text: str) -> str:
 
 
 def _quote_group(group: QuoteGroup, s: Strings) -> str:
-    count = s("quotes_count", n=group.total)
-    if group.marks:
-        count += " " + s("from_segments", n=group.segments)
-    if len(group.quotes) < group.total:
-        count += "; " + s("best_shown", shown=len(group.quotes))
-    out = [f"### {md_escape(group.label)} ({md_escape(count)})\n\n"]
+    out = [f"### {md_escape(group.label)} ({md_escape(group.count_text(s))})\n\n"]
     marks = group.marks or tuple(QuoteMarks() for _ in group.quotes)
     for q, mark in zip(group.quotes, marks, strict=True):
         organisation = q.organisation or s("no_organisation")

@@ -12,6 +12,7 @@ from qualcode.analysis import Quote
 from qualcode.codebook.model import Code
 
 if TYPE_CHECKING:
+    from qualcode.report.i18n import Strings
     from qualcode.report.memos import MemoNote
 
 __all__ = [
@@ -92,6 +93,15 @@ class QuoteGroup:
     colour: str = "#d8dce3"
     marks: tuple[QuoteMarks, ...] = ()
     segments: int = 0
+
+    def count_text(self, s: Strings) -> str:
+        """``4 quotes from 5 coded segments; the 3 best scored shown``, in the pages' language."""
+        count = s("quotes_count", n=self.total)
+        if self.marks:
+            count += " " + s("from_segments", n=self.segments)
+        if len(self.quotes) < self.total:
+            count += "; " + s("best_shown", shown=len(self.quotes))
+        return count
 
 
 @dataclass(frozen=True)

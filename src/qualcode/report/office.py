@@ -82,12 +82,7 @@ def _docx_section(content: ReportContent, section: VariableSection, folder: Path
         _italic(document, ref.caption)
     document.add_heading(s("quotes_heading"), level=2)
     for group in section.quote_groups:
-        shown = s("quotes_count", n=group.total)
-        if group.marks:
-            shown += " " + s("from_segments", n=group.segments)
-        if len(group.quotes) < group.total:
-            shown += "; " + s("best_shown", shown=len(group.quotes))
-        document.add_heading(f"{group.label} ({shown})", level=3)
+        document.add_heading(f"{group.label} ({group.count_text(s)})", level=3)
         marks = group.marks or tuple(QuoteMarks() for _ in group.quotes)
         for q, mark in zip(group.quotes, marks, strict=True):
             document.add_paragraph(q.text, style="Quote")
