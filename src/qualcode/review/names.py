@@ -48,7 +48,7 @@ def _trie(keys: Iterable[str]) -> str:
     tree: dict[str, dict] = {}
     for key in keys:
         node = tree
-        for token in [t for word in _spaced(key) for t in word]:
+        for token in key:  # a character; " " (keys have single spaces) is the separator
             node = node.setdefault(token, {})
         node[""] = {}  # a key ends here
 
@@ -62,26 +62,26 @@ def _trie(keys: Iterable[str]) -> str:
             stack.append((node, True))
             stack.extend((child, False) for t, child in node.items() if t)
             continue
+        # longer continuations first (ties: by pattern, for a fixed order)
         branches = sorted(
-            ((_SEP_PATTERN if t == " " else re.escape(t)) + done[id(c)][0], done[id(c)][1] + 1)
-            for t, c in node.items()
-            if t
+            (
+                (
+                    (_SEP_PATTERN if t == " " else re.escape(t)) + done[id(c)][0],
+                    done[id(c)][1] + 1,
+                )
+                for t, c in node.items()
+                if t
+            ),
+            key=lambda b: (-b[1], b[0]),
         )
-        branches.sort(key=lambda b: -b[1])  # longer continuations first (ties: stable order)
+        if not branches:
+            done[id(node)] = ("", 0)
+            continue
         texts = [b for b, _ in branches]
         body = texts[0] if len(texts) == 1 else "(?:" + "|".join(texts) + ")"
-        if not texts:
-            done[id(node)] = ("", 0)
-        else:
-            done[id(node)] = ((f"(?:{body})?" if "" in node else body), branches[0][1])
+        done[id(node)] = ((f"(?:{body})?" if "" in node else body), branches[0][1])
     firsts = "".join(re.escape(t) for t in sorted(tree) if t != " ")
     return (f"(?=[{firsts}])" if firsts else "") + done[id(tree)][0]
-
-
-def _spaced(key: str) -> list[list[str]]:
-    """The tokens of *key*: its characters, with one separator token between words."""
-    words = key.split(" ")
-    return [[*w, " "] if i < len(words) - 1 else list(w) for i, w in enumerate(words)]
 
 
 @dataclass(frozen=True)
